@@ -1,0 +1,158 @@
+"""API for organisations, people and imports (SPEC §3)."""
+
+from typing import Any
+
+from django.contrib.auth import authenticate
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.authtoken.models import Token
+from rest_framework.decorators import action, api_view, permission_classes, throttle_classes
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.throttling import AnonRateThrottle
+
+from contacts import roles, selectors, services
+from contacts.api import serializers as contact_serializers
+from contacts.api.privacy import PersonPrivacyActions
+from contacts.api.serializers import _as_drf
+from contacts.filtersets import OrganisationFilterSet, PersonFilterSet
+from contacts.models import ImportJob, Organisation, Person
+from contacts.permissions import RoleAccess
+
+STAFF_READ_CONTACTS = (roles.OFFICER, roles.ORGANISER)
+
+
+class OrganisationViewSet(viewsets.ModelViewSet):  # type: ignore[type-arg]
+    """Organisations: officers create and update, organisers read (to match sign-ups)."""
+
+    serializer_class = contact_serializers.OrganisationSerializer
+    filterset_class = OrganisationFilterSet
+    permission_classes = [RoleAccess]
+    read_roles = STAFF_READ_CONTACTS
+    write_roles = (roles.OFFICER,)
+
+    def get_queryset(self) -> QuerySet[Organisation]:
+        return selectors.organisation_list()
+
+    @extend_schema(request=contact_serializers.MergeSerializer)
+    @action(detail=True, methods=["post"])
+    def merge(self, request: Request, pk: str | None = None) -> Response:
+        """Merge the organisation `duplicate` into this one; every linked record moves here."""
+        survivor = self.get_object()
+        body = contact_serializers.MergeSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        duplicate = get_object_or_404(Organisation, pk=body.validated_data["duplicate"])
+        try:
+            merged = services.organisation_merge(
+                survivor=survivor, duplicate=duplicate, user=request.user
+            )
+        except DjangoValidationError as exc:
+            raise _as_drf(exc) from exc
+        merged = selectors.organisation_list().get(pk=merged.pk)
+        return Response(self.get_serializer(merged).data)
+
+
+class PersonViewSet(PersonPrivacyActions, viewsets.ModelViewSet):  # type: ignore[type-arg]
+    """People: personal data, so never for the growth group."""
+
+    serializer_class = contact_serializers.PersonSerializer
+    filterset_class = PersonFilterSet
+    permission_classes = [RoleAccess]
+    read_roles = STAFF_READ_CONTACTS
+    write_roles = (roles.OFFICER,)
+
+    def get_queryset(self) -> QuerySet[Person]:
+        return selectors.person_list()
+
+    @extend_schema(request=contact_serializers.MergeSerializer)
+    @action(detail=True, methods=["post"])
+    def merge(self, request: Request, pk: str | None = None) -> Response:
+        """Merge the person `duplicate` into this one; every linked record moves here."""
+        survivor = self.get_object()
+        body = contact_serializers.MergeSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        duplicate = get_object_or_404(Person, pk=body.validated_data["duplicate"])
+        try:
+            merged = services.person_merge(
+                survivor=survivor, duplicate=duplicate, user=request.user
+            )
+        except DjangoValidationError as exc:
+            raise _as_drf(exc) from exc
+        return Response(self.get_serializer(merged).data)
+
+
+class ImportJobViewSet(
+    mixins.CreateModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.ListModelMixin,
+    viewsets.GenericViewSet,  # type: ignore[type-arg]
+):
+    """CSV imports of organisations or people, run as background jobs."""
+
+    serializer_class = contact_serializers.ImportJobSerializer
+    permission_classes = [RoleAccess]
+    read_roles = (roles.OFFICER,)
+    write_roles = (roles.OFFICER,)
+
+    def get_queryset(self) -> QuerySet[ImportJob]:
+        return selectors.import_jobs_for(user=self.request.user)
+
+    @extend_schema(
+        request={"multipart/form-data": contact_serializers.ImportRequestSerializer},
+        responses={202: contact_serializers.ImportJobSerializer},
+    )
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        from contacts import imports
+
+        body = contact_serializers.ImportRequestSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        try:
+            job = imports.import_request(
+                upload=body.validated_data["file"],
+                kind=body.validated_data["kind"],
+                format=body.validated_data["format"],
+                dry_run=body.validated_data["dry_run"],
+                user=request.user,
+            )
+        except DjangoValidationError as exc:
+            raise _as_drf(exc) from exc
+        job.refresh_from_db()
+        return Response(self.get_serializer(job).data, status=status.HTTP_202_ACCEPTED)
+
+
+class LoginThrottle(AnonRateThrottle):
+    rate = "20/min"
+
+
+@extend_schema(
+    request=inline_serializer(
+        "TokenRequest", {"username": serializers.CharField(), "password": serializers.CharField()}
+    ),
+    responses=inline_serializer("TokenResponse", {"token": serializers.CharField()}),
+)
+@api_view(["POST"])
+@permission_classes([AllowAny])
+@throttle_classes([LoginThrottle])
+def obtain_token(request: Request) -> Response:
+    """SPEC §3: POST username and password, receive {"token": …}. Lock-outs apply (django-axes)."""
+    username = request.data.get("username")
+    password = request.data.get("password")
+    errors = {}
+    if not username:
+        errors["username"] = ["This field is required."]
+    if not password:
+        errors["password"] = ["This field is required."]
+    if errors:
+        return Response(errors, status=status.HTTP_400_BAD_REQUEST)
+    user = authenticate(request._request, username=username, password=password)
+    if user is None or not user.is_active:
+        return Response(
+            {"non_field_errors": ["Unable to sign in with those details."]},
+            status=status.HTTP_400_BAD_REQUEST,
+        )
+    token, _ = Token.objects.get_or_create(user=user)
+    return Response({"token": token.key})

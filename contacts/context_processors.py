@@ -1,0 +1,18 @@
+from typing import Any
+
+from django.http import HttpRequest
+
+from contacts import roles as role_rules
+
+
+def roles(request: HttpRequest) -> dict[str, Any]:
+    """Expose the signed-in user's roles to templates (navigation, buttons)."""
+    held = role_rules.roles_of(getattr(request, "user", None))
+    admin = role_rules.ADMIN in held
+    return {
+        "user_roles": held,
+        "is_officer": admin or role_rules.OFFICER in held,
+        "is_organiser": admin or role_rules.ORGANISER in held,
+        "is_growth_group": admin or role_rules.GROWTH_GROUP in held,
+        "is_admin_role": admin,
+    }

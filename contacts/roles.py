@@ -1,0 +1,43 @@
+"""The four staff roles of SPEC §1, held as Django groups.
+
+A superuser counts as `admin`. Role checks go through `has_role` so pages, the API and the
+admin agree on who may do what.
+"""
+
+from typing import Any
+
+OFFICER = "officer"
+ORGANISER = "organiser"
+GROWTH_GROUP = "growth_group"
+ADMIN = "admin"
+ROLES = (OFFICER, ORGANISER, GROWTH_GROUP, ADMIN)
+ROLE_LABELS = {
+    OFFICER: "Business engagement officer",
+    ORGANISER: "Event organiser",
+    GROWTH_GROUP: "Growth group member",
+    ADMIN: "Administrator",
+}
+
+
+def roles_of(user: Any) -> frozenset[str]:
+    """The user's roles, read once per request object and cached on it."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return frozenset()
+    cached = getattr(user, "_placevoice_roles", None)
+    if cached is None:
+        names = set(user.groups.filter(name__in=ROLES).values_list("name", flat=True))
+        if user.is_superuser:
+            names.add(ADMIN)
+        cached = frozenset(names)
+        user._placevoice_roles = cached
+    return cached
+
+
+def has_role(user: Any, *roles: str) -> bool:
+    """True when the user holds any of `roles`; admins hold every role."""
+    held = roles_of(user)
+    return ADMIN in held or bool(held.intersection(roles))
+
+
+def is_admin(user: Any) -> bool:
+    return ADMIN in roles_of(user)

@@ -1,0 +1,87 @@
+"""Reads of organisations and people, with their relations loaded so no caller causes an N+1."""
+
+from typing import Any
+
+from django.db.models import Count, Prefetch, QuerySet
+
+from contacts.models import ImportJob, Organisation, Person, Tag
+
+
+def organisation_list() -> QuerySet[Organisation]:
+    return Organisation.objects.select_related("account_manager").prefetch_related(
+        Prefetch("tags", queryset=Tag.objects.only("id", "name"))
+    )
+
+
+def organisation_detail() -> QuerySet[Organisation]:
+    return organisation_list().annotate(people_count=Count("people", distinct=True))
+
+
+def person_list() -> QuerySet[Person]:
+    return Person.objects.select_related("organisation")
+
+
+def organisation_duplicates(*, limit: int = 200) -> list[tuple[str, list[Organisation]]]:
+    """Likely duplicates (SPEC §2): organisations sharing a company number, or the same
+    normalised name and postcode. Grouped in the database; one query per kind of match."""
+    groups: list[tuple[str, list[Organisation]]] = []
+    by_number = (
+        Organisation.objects.exclude(company_number="")
+        .values("company_number")
+        .annotate(n=Count("id"))
+        .filter(n__gt=1)
+        .values_list("company_number", flat=True)[:limit]
+    )
+    numbers = list(by_number)
+    if numbers:
+        members: dict[str, list[Organisation]] = {}
+        for org in organisation_list().filter(company_number__in=numbers):
+            members.setdefault(org.company_number, []).append(org)
+        groups += [(f"Company number {number}", orgs) for number, orgs in members.items()]
+    by_name = list(
+        Organisation.objects.exclude(name_normalised="")
+        .values("name_normalised", "postcode")
+        .annotate(n=Count("id"))
+        .filter(n__gt=1)
+        .order_by("name_normalised", "postcode")[:limit]
+    )
+    if by_name:
+        keys = {(row["name_normalised"], row["postcode"]) for row in by_name}
+        named: dict[tuple[str, str], list[Organisation]] = {}
+        candidates = organisation_list().filter(name_normalised__in={name for name, _ in keys})
+        for org in candidates:
+            key = (org.name_normalised, org.postcode)
+            if key in keys:
+                named.setdefault(key, []).append(org)
+        groups += [
+            (f"Same name and postcode ({postcode or 'no postcode'})", orgs)
+            for (_, postcode), orgs in sorted(named.items())
+        ]
+    return groups
+
+
+def person_duplicates(*, limit: int = 200) -> list[tuple[str, list[Person]]]:
+    """People with the same name at the same organisation (emails are unique already).
+    Two queries whatever the number of groups: the duplicated keys, then their people."""
+    rows = list(
+        Person.objects.values("first_name", "last_name", "organisation_id")
+        .annotate(n=Count("id"))
+        .filter(n__gt=1)
+        .order_by("last_name", "first_name", "organisation_id")[:limit]
+    )
+    if not rows:
+        return []
+    keys = [(row["first_name"], row["last_name"], row["organisation_id"]) for row in rows]
+    members: dict[tuple[str, str, int | None], list[Person]] = {key: [] for key in keys}
+    candidates = person_list().filter(
+        first_name__in={key[0] for key in keys}, last_name__in={key[1] for key in keys}
+    )
+    for person in candidates.order_by("id"):
+        key = (person.first_name, person.last_name, person.organisation_id)
+        if key in members:
+            members[key].append(person)
+    return [(f"{first} {last}", members[(first, last, org)]) for first, last, org in keys]
+
+
+def import_jobs_for(*, user: Any) -> QuerySet[ImportJob]:
+    return ImportJob.objects.defer("content").select_related("created_by")

@@ -1,0 +1,1 @@
+"""serializers for engagement: split by area (interactions, events); import from the submodules."""

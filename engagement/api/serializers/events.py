@@ -1,0 +1,128 @@
+"""API shapes for events and registrations (SPEC §3). Writes go through the events services."""
+
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from rest_framework import serializers
+
+from contacts.models import Organisation
+from engagement.models import Event, Registration
+from engagement.services import events as event_services
+
+
+class EventSerializer(serializers.ModelSerializer[Event]):
+    slug = serializers.SlugField(max_length=120, required=False, allow_blank=True)
+    organiser = serializers.PrimaryKeyRelatedField(
+        queryset=get_user_model().objects.all(), required=False, allow_null=True
+    )
+    hosted_by = serializers.PrimaryKeyRelatedField(
+        queryset=Organisation.objects.all(), required=False, allow_null=True
+    )
+    time_of_day = serializers.CharField(read_only=True)
+    confirmed_count = serializers.IntegerField(read_only=True, default=0)
+    waitlisted_count = serializers.IntegerField(read_only=True, default=0)
+    attended_count = serializers.IntegerField(read_only=True, default=0)
+    no_show_count = serializers.IntegerField(read_only=True, default=0)
+
+    class Meta:
+        model = Event
+        fields = [
+            "id",
+            "title",
+            "description",
+            "kind",
+            "starts_at",
+            "ends_at",
+            "time_of_day",
+            "venue_name",
+            "venue_address",
+            "online_url",
+            "accessibility_info",
+            "capacity",
+            "waitlist_enabled",
+            "registration_opens_at",
+            "registration_closes_at",
+            "slug",
+            "status",
+            "organiser",
+            "hosted_by",
+            "confirmed_count",
+            "waitlisted_count",
+            "attended_count",
+            "no_show_count",
+            "reminder_sent_at",
+            "created",
+            "updated",
+        ]
+        read_only_fields = ["reminder_sent_at", "created", "updated"]
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        # Model validation (ends after start, unique slug…) runs in the service.
+        return attrs
+
+    def create(self, validated_data: dict[str, Any]) -> Event:
+        request = self.context.get("request")
+        return event_services.event_create(data=validated_data, user=getattr(request, "user", None))
+
+    def update(self, instance: Event, validated_data: dict[str, Any]) -> Event:
+        return event_services.event_update(event=instance, data=validated_data)
+
+
+class RegistrationSerializer(serializers.ModelSerializer[Registration]):
+    first_name = serializers.CharField(source="person.first_name", read_only=True)
+    last_name = serializers.CharField(source="person.last_name", read_only=True)
+    organisation_name = serializers.CharField(
+        source="organisation.name", read_only=True, default=""
+    )
+
+    class Meta:
+        model = Registration
+        fields = [
+            "id",
+            "event",
+            "person",
+            "organisation",
+            "first_name",
+            "last_name",
+            "email",
+            "organisation_name",
+            "status",
+            "waitlist_position",
+            "requirements",
+            "attended",
+            "checked_in_at",
+            "cancelled_at",
+            "created",
+            "updated",
+        ]
+        read_only_fields = fields
+
+
+class PublicSignUpSerializer(serializers.Serializer[Any]):
+    """SPEC §3 public sign-up. `website` is a honeypot: people never see it, bots fill it."""
+
+    first_name = serializers.CharField(max_length=100, allow_blank=True, default="")
+    last_name = serializers.CharField(max_length=100, allow_blank=True, default="")
+    email = serializers.CharField(max_length=254, allow_blank=True, default="")
+    organisation = serializers.CharField(max_length=255, allow_blank=True, default="")
+    company_number = serializers.CharField(
+        max_length=20, allow_blank=True, required=False, default=""
+    )
+    job_title = serializers.CharField(max_length=150, allow_blank=True, required=False, default="")
+    requirements = serializers.CharField(
+        max_length=2000, allow_blank=True, required=False, default=""
+    )
+    marketing_consent = serializers.BooleanField(required=False, default=False)
+    website = serializers.CharField(allow_blank=True, required=False, default="", write_only=True)
+
+    def to_sign_up(self) -> event_services.SignUp:
+        data = dict(self.validated_data)
+        data.pop("website", None)
+        return event_services.SignUp(**data)
+
+
+class PublicRegistrationSerializer(serializers.Serializer[Any]):
+    """What the public learns about their own registration: nothing about anyone else."""
+
+    status = serializers.CharField()
+    waitlist_position = serializers.IntegerField(allow_null=True)

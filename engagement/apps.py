@@ -1,0 +1,25 @@
+from django.apps import AppConfig
+
+
+class EngagementConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "engagement"
+
+    def ready(self) -> None:
+        from contacts import timeline as contacts_timeline
+        from engagement import event_timeline
+        from engagement import timeline as engagement_timeline
+
+        contacts_timeline.register("registrations", event_timeline.registrations_provider)
+        contacts_timeline.register("interactions", engagement_timeline.interactions_provider)
+        contacts_timeline.register("actions", engagement_timeline.actions_provider)
+
+        from contacts import privacy as contacts_privacy
+        from engagement import privacy as engagement_privacy
+
+        contacts_privacy.register(
+            "engagement",
+            exporter=engagement_privacy.export_person,
+            eraser=engagement_privacy.erase_person,
+            activity=engagement_privacy.recent_activity,
+        )

@@ -1,0 +1,83 @@
+"""FilterSets for interactions and actions, shared by the pages and the API (SPEC §3)."""
+
+from typing import Any
+
+import django_filters
+from django.contrib.auth import get_user_model
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from contacts import roles
+from engagement.models import Action, ActionStatus, Interaction, InteractionKind
+
+
+def officers() -> QuerySet[Any]:
+    """Users who may be an interaction's officer or an action's assignee."""
+    return (
+        get_user_model()
+        .objects.filter(
+            Q(groups__name__in=[roles.OFFICER, roles.ADMIN]) | Q(is_superuser=True),
+            is_active=True,
+        )
+        .distinct()
+        .order_by("first_name", "last_name", "username")
+    )
+
+
+class InteractionFilterSet(django_filters.FilterSet):
+    organisation = django_filters.NumberFilter(method="by_organisation", label="Organisation")
+    officer = django_filters.NumberFilter(field_name="officer_id", label="Officer")
+    kind = django_filters.ChoiceFilter(choices=InteractionKind.choices, label="Kind")
+    occurred_after = django_filters.DateFilter(
+        field_name="occurred_on", lookup_expr="gte", label="From"
+    )
+    occurred_before = django_filters.DateFilter(
+        field_name="occurred_on", lookup_expr="lte", label="To"
+    )
+    q = django_filters.CharFilter(method="search", label="Title or notes")
+
+    class Meta:
+        model = Interaction
+        fields = ["organisation", "officer", "kind", "occurred_after", "occurred_before", "q"]
+
+    def by_organisation(
+        self, queryset: QuerySet[Interaction], name: str, value: int
+    ) -> QuerySet[Interaction]:
+        # EXISTS rather than a join, so an interaction is listed once.
+        through = Interaction.organisations.through
+        return queryset.filter(
+            Exists(through.objects.filter(interaction_id=OuterRef("pk"), organisation_id=value))
+        )
+
+    def search(
+        self, queryset: QuerySet[Interaction], name: str, value: str
+    ) -> QuerySet[Interaction]:
+        for word in value.split():
+            queryset = queryset.filter(Q(title__icontains=word) | Q(notes__icontains=word))
+        return queryset
+
+
+class ActionFilterSet(django_filters.FilterSet):
+    organisation = django_filters.NumberFilter(field_name="organisation_id")
+    interaction = django_filters.NumberFilter(field_name="interaction_id")
+    assignee = django_filters.NumberFilter(field_name="assignee_id")
+    status = django_filters.ChoiceFilter(choices=ActionStatus.choices)
+    due_after = django_filters.DateFilter(field_name="due_on", lookup_expr="gte")
+    due_before = django_filters.DateFilter(field_name="due_on", lookup_expr="lte")
+    overdue = django_filters.BooleanFilter(method="by_overdue")
+
+    class Meta:
+        model = Action
+        fields = [
+            "organisation",
+            "interaction",
+            "assignee",
+            "status",
+            "due_after",
+            "due_before",
+            "overdue",
+        ]
+
+    def by_overdue(self, queryset: QuerySet[Action], name: str, value: bool) -> QuerySet[Action]:
+        overdue = Q(status=ActionStatus.OPEN, due_on__lt=timezone.localdate())
+        return queryset.filter(overdue) if value else queryset.exclude(overdue)

@@ -1,0 +1,134 @@
+"""Reads of interactions and follow-up actions, with the confidentiality rule of SPEC §1.
+
+`interactions_visible_to` and `actions_visible_to` are the only places that decide who may
+see which interaction or action; lists, detail pages, the API, search, the timeline, exports
+and the admin all start from them.
+"""
+
+import datetime
+from typing import Any
+
+from django.db.models import Exists, F, Max, OuterRef, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from contacts import roles
+from contacts.models import Organisation, Person
+from engagement.models import Action, ActionStatus, Event, EventStatus, Interaction
+
+# Days without contact after which a key account is flagged on the officer's home (issue 3).
+CONTACT_WARNING_DAYS = 90
+CONTACT_OVERDUE_DAYS = 180
+
+
+def _managed_by(user: Any, interaction_ref: str = "pk") -> Exists:
+    """True when `user` is the account manager of one of the interaction's organisations."""
+    through = Interaction.organisations.through
+    return Exists(
+        through.objects.filter(
+            interaction_id=OuterRef(interaction_ref), organisation__account_manager=user
+        )
+    )
+
+
+def interactions_visible_to(user: Any) -> QuerySet[Interaction]:
+    """Every interaction `user` may see (SPEC §1).
+
+    Officers see non-confidential interactions; a confidential one only by its officer, an
+    account manager of one of its organisations, or an admin. Other roles see none.
+    """
+    queryset = Interaction.objects.all()
+    if roles.is_admin(user):
+        return queryset
+    if not roles.has_role(user, roles.OFFICER):
+        return queryset.none()
+    return queryset.filter(Q(confidential=False) | Q(officer=user) | _managed_by(user))
+
+
+def interaction_list(*, user: Any) -> QuerySet[Interaction]:
+    """Visible interactions with what a list row shows loaded (constant queries per page)."""
+    return (
+        interactions_visible_to(user)
+        .select_related("officer", "event")
+        .prefetch_related(
+            Prefetch("organisations", queryset=Organisation.objects.only("id", "name")),
+            Prefetch("people", queryset=Person.objects.only("id", "first_name", "last_name")),
+        )
+    )
+
+
+def actions_visible_to(user: Any) -> QuerySet[Action]:
+    """Every follow-up action `user` may see.
+
+    An action arising from a confidential interaction is part of that record, so it follows
+    the interaction's rule, except that its assignee and author always see it (it is their work).
+    """
+    queryset = Action.objects.all()
+    if roles.is_admin(user):
+        return queryset
+    if not roles.has_role(user, roles.OFFICER):
+        return queryset.none()
+    # EXISTS over the interaction rule (one index lookup per action) rather than a join,
+    # so the planner never hashes the whole interaction table.
+    visible_interaction = interactions_visible_to(user).filter(pk=OuterRef("interaction_id"))
+    return queryset.filter(
+        Q(interaction__isnull=True)
+        | Q(assignee=user)
+        | Q(created_by=user)
+        | Exists(visible_interaction)
+    )
+
+
+def action_list(*, user: Any) -> QuerySet[Action]:
+    return actions_visible_to(user).select_related(
+        "organisation", "assignee", "created_by", "interaction"
+    )
+
+
+def actions_open_for(*, user: Any, limit: int = 20) -> list[Action]:
+    """The officer's own open actions, overdue (earliest due) first, undated last."""
+    return list(
+        action_list(user=user)
+        .filter(assignee=user, status=ActionStatus.OPEN)
+        .order_by(F("due_on").asc(nulls_last=True), "id")[:limit]
+    )
+
+
+def key_accounts_for(*, user: Any, today: datetime.date | None = None) -> list[dict[str, Any]]:
+    """The officer's key accounts with the date and days since the last interaction.
+
+    Any interaction counts as contact, confidential or not (only its existence matters).
+    Longest without contact first; never contacted at the top.
+    """
+    today = today or timezone.localdate()
+    organisations = (
+        Organisation.objects.filter(account_manager=user, key_account=True)
+        .annotate(last_contact=Max("interactions__occurred_on"))
+        .order_by(F("last_contact").asc(nulls_first=True), "name")
+        .only("id", "name", "town")
+    )
+    rows = []
+    for organisation in organisations:
+        last: datetime.date | None = organisation.last_contact  # type: ignore[attr-defined]
+        days = (today - last).days if last else None
+        if days is None or days >= CONTACT_OVERDUE_DAYS:
+            flag = "overdue"
+        elif days >= CONTACT_WARNING_DAYS:
+            flag = "warning"
+        else:
+            flag = ""
+        rows.append(
+            {"organisation": organisation, "last_contact": last, "days": days, "flag": flag}
+        )
+    return rows
+
+
+def interactions_recent_for(*, user: Any, limit: int = 10) -> list[Interaction]:
+    return list(interaction_list(user=user).filter(officer=user)[:limit])
+
+
+def events_upcoming(*, limit: int = 5) -> list[Event]:
+    return list(
+        Event.objects.filter(status=EventStatus.PUBLISHED, starts_at__gte=timezone.now())
+        .order_by("starts_at", "id")
+        .only("id", "title", "slug", "starts_at", "venue_name", "online_url")[:limit]
+    )

@@ -1,0 +1,113 @@
+"""Interactions and follow-up actions on the organisation timeline (contacts.timeline).
+
+Each provider returns at most `limit` entries strictly before the cursor, newest first, in
+one query (plus one prefetch), filtered by the same visibility rules as every other read.
+"""
+
+import datetime
+from typing import Any
+
+from django.db.models import DateField, Q, QuerySet
+from django.db.models.functions import Coalesce, TruncDate
+
+from contacts.timeline import TimelineEntry
+from engagement.models import ActionStatus, Interaction
+from engagement.selectors import interactions as selectors
+
+Cursor = tuple[datetime.date, str, int] | None
+
+
+def before_q(*, before: Cursor, kind: str, date_field: str) -> Q:
+    """Rows whose (date, kind, id) sorts strictly before `before` (the timeline cursor)."""
+    if before is None:
+        return Q()
+    day, cursor_kind, key = before
+    if kind < cursor_kind:
+        return Q(**{f"{date_field}__lte": day})
+    if kind > cursor_kind:
+        return Q(**{f"{date_field}__lt": day})
+    return Q(**{f"{date_field}__lt": day}) | Q(**{date_field: day, "pk__lt": key})
+
+
+def interactions_provider(
+    organisation: Any, user: Any, before: Cursor, limit: int
+) -> list[TimelineEntry]:
+    queryset: QuerySet[Interaction] = (
+        selectors.interaction_list(user=user)
+        .filter(organisations=organisation)
+        .filter(before_q(before=before, kind="interaction", date_field="occurred_on"))
+        .order_by("-occurred_on", "-id")[:limit]
+    )
+    return [
+        TimelineEntry(
+            date=interaction.occurred_on,
+            kind="interaction",
+            key=interaction.pk,
+            title=interaction.title,
+            url=f"/interactions/{interaction.pk}/",
+            summary=interaction.notes[:300],
+            tags=[interaction.get_kind_display()],
+            confidential=interaction.confidential,
+            extra={
+                "officer": (
+                    interaction.officer.get_full_name() or interaction.officer.username
+                    if interaction.officer
+                    else ""
+                ),
+                "people": [person.full_name for person in interaction.people.all()],
+            },
+        )
+        for interaction in queryset
+    ]
+
+
+def _action_summary(action: Any) -> str:
+    parts = []
+    if len(action.description) > 120:
+        parts.append(action.description)
+    if action.assignee:
+        parts.append(f"For {action.assignee.get_full_name() or action.assignee.username}")
+    if action.due_on:
+        parts.append(f"due {action.due_on.day} {action.due_on:%B %Y}")
+    return ", ".join(parts)
+
+
+def actions_provider(
+    organisation: Any, user: Any, before: Cursor, limit: int
+) -> list[TimelineEntry]:
+    # An action is dated by its 1-2-1 when it has one, so it sits beside it; else by when
+    # it was recorded.
+    queryset = (
+        selectors.action_list(user=user)
+        .filter(organisation=organisation)
+        .annotate(
+            timeline_date=Coalesce(
+                "interaction__occurred_on", TruncDate("created"), output_field=DateField()
+            )
+        )
+        .filter(before_q(before=before, kind="action", date_field="timeline_date"))
+        .order_by("-timeline_date", "-id")[:limit]
+    )
+    return [
+        TimelineEntry(
+            date=action.timeline_date,  # type: ignore[attr-defined]
+            kind="action",
+            key=action.pk,
+            title=action.description[:120],
+            url=f"/interactions/{action.interaction_id}/#action-{action.pk}"
+            if action.interaction_id
+            else "",
+            summary=_action_summary(action),
+            tags=["Done" if action.status == ActionStatus.DONE else "Open"],
+            extra={
+                "status": action.status,
+                "due_on": action.due_on,
+                "assignee": (
+                    action.assignee.get_full_name() or action.assignee.username
+                    if action.assignee
+                    else ""
+                ),
+            },
+        )
+        for action in queryset
+    ]

@@ -1,0 +1,1 @@
+"""views for engagement: split by area (interactions, events); import from the submodules."""

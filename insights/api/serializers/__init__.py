@@ -1,0 +1,1 @@
+"""serializers for insights: split by area (insights, summaries); import from the submodules."""

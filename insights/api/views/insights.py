@@ -1,0 +1,75 @@
+"""API for themes, insights and interactions with their insights and actions (SPEC §3)."""
+
+from typing import Any
+
+from django.db.models import QuerySet
+from rest_framework import status, viewsets
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from contacts import roles
+from contacts.api.pagination import CursorPagination
+from contacts.permissions import RoleAccess
+from engagement.filtersets.interactions import InteractionFilterSet
+from engagement.models import Interaction
+from insights.api.serializers import insights as serializers
+from insights.filtersets.insights import InsightFilterSet, ThemeFilterSet
+from insights.models import Insight, Theme
+from insights.selectors import insights as selectors
+from insights.services import insights as services
+
+
+class ThemeViewSet(viewsets.ModelViewSet):  # type: ignore[type-arg]
+    """The theme taxonomy, addressed by slug: every staff role reads it (the growth group
+    included); only admins change it."""
+
+    serializer_class = serializers.ThemeSerializer
+    filterset_class = ThemeFilterSet
+    lookup_field = "slug"
+    permission_classes = [RoleAccess]
+    read_roles = (roles.OFFICER, roles.ORGANISER, roles.GROWTH_GROUP)
+    write_roles = (roles.ADMIN,)
+
+    def get_queryset(self) -> QuerySet[Theme]:
+        return selectors.theme_list()
+
+    def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        theme = self.get_object()
+        services.theme_delete(theme=theme)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class InsightViewSet(viewsets.ModelViewSet):  # type: ignore[type-arg]
+    """Insights: officers only; confidential ones only for those SPEC §1 allows."""
+
+    serializer_class = serializers.InsightSerializer
+    filterset_class = InsightFilterSet
+    pagination_class = CursorPagination
+    permission_classes = [RoleAccess]
+    read_roles = (roles.OFFICER,)
+    write_roles = (roles.OFFICER,)
+
+    def get_queryset(self) -> QuerySet[Insight]:
+        return selectors.insight_list(user=self.request.user)
+
+
+class InteractionViewSet(viewsets.ModelViewSet):  # type: ignore[type-arg]
+    """Interactions with their insights and actions; POST records a whole 1-2-1 at once."""
+
+    serializer_class = serializers.InteractionWithInsightsSerializer
+    filterset_class = InteractionFilterSet
+    pagination_class = CursorPagination
+    permission_classes = [RoleAccess]
+    read_roles = (roles.OFFICER,)
+    write_roles = (roles.OFFICER,)
+
+    def get_queryset(self) -> QuerySet[Interaction]:
+        return selectors.interaction_detail(user=self.request.user)
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        interaction = serializer.save()
+        # Re-read through the selector: what the author may see, with everything loaded.
+        interaction = self.get_queryset().get(pk=interaction.pk)
+        return Response(self.get_serializer(interaction).data, status=status.HTTP_201_CREATED)

@@ -1,0 +1,1 @@
+"""services for insights: split by area (insights, summaries); import from the submodules."""

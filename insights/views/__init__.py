@@ -1,0 +1,1 @@
+"""views for insights: split by area (insights, summaries); import from the submodules."""

@@ -1,0 +1,384 @@
+"""Officer pages that show interactions together with their insights: "Log a 1-2-1", the
+interaction page, and insight browsing. They live in insights because they compose both
+apps (STYLE.md: contacts <- engagement <- insights)."""
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.views import View
+
+from contacts import roles
+from contacts.permissions import RoleRequiredMixin
+from engagement.models import InteractionKind, ParticipationLevel
+from insights.filtersets.insights import InsightFilterSet
+from insights.forms import insights as forms
+from insights.models import Attribution, InsightKind
+from insights.selectors import insights as selectors
+from insights.services import insights as services
+
+PAGE_SIZE = 50
+
+
+def error_summary(
+    interaction_form: Any, insight_formset: Any, action_formset: Any
+) -> list[dict[str, str]]:
+    """Every error on the page, in page order, each linking to its field (GOV.UK pattern)."""
+    items: list[dict[str, str]] = []
+    for name in ("organisation_search", "kind", "occurred_on", "title", "people", "notes"):
+        for message in interaction_form.errors.get(name, []):
+            items.append({"text": message, "href": f"#id_{name}"})
+    for name in ("participation_level", "confidential"):
+        for message in interaction_form.errors.get(name, []):
+            items.append({"text": message, "href": f"#id_{name}"})
+    for message in interaction_form.non_field_errors():
+        items.append({"text": message, "href": "#id_organisation_search"})
+    for formset, label in ((insight_formset, "Insight"), (action_formset, "Action")):
+        for number, form in enumerate(formset.forms, start=1):
+            for name, errors in form.errors.items():
+                href = f"#id_{form.prefix}-{name}" if name != "__all__" else f"#id_{form.prefix}"
+                for message in errors:
+                    items.append({"text": f"{label} {number}: {message}", "href": href})
+        for message in formset.non_form_errors():
+            items.append({"text": message, "href": f"#{formset.prefix}-rows"})
+    return items
+
+
+class LogInteractionView(RoleRequiredMixin, View):
+    """SPEC §3 "log a 1-2-1": the interaction, its insights and follow-up actions in one
+    submission. A failed validation shows everything the officer typed with the errors."""
+
+    read_roles = (roles.OFFICER,)
+    write_roles = (roles.OFFICER,)
+    template_name = "engagement/log.html"
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        raw = request.GET.get("organisation", "")
+        organisation_id = int(raw) if raw.isdigit() else None
+        parts = forms.build_forms(user=request.user, initial_organisation=organisation_id)
+        organisation = (
+            selectors.organisation_by_id(organisation_id=organisation_id)
+            if organisation_id
+            else None
+        )
+        if organisation is not None:
+            parts[0].initial["organisation_search"] = organisation.name
+        return self._render(request, parts, organisation=organisation, show_errors=False)
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        add = request.POST.get("add", "")
+        parts = forms.build_forms(data=request.POST, user=request.user, add=add)
+        interaction_form, insight_formset, action_formset = parts
+        if add:
+            # "Add another insight/action" without JavaScript: show the form again, one row
+            # longer, with nothing saved and no errors yet.
+            interaction_form.is_valid()
+            return self._render(
+                request,
+                parts,
+                organisation=interaction_form.chosen_organisation,
+                show_errors=False,
+            )
+        valid = all(
+            [interaction_form.is_valid(), insight_formset.is_valid(), action_formset.is_valid()]
+        )
+        if valid:
+            data = interaction_form.cleaned_data
+            insight_rows = forms.rows(insight_formset)
+            action_rows = forms.rows(action_formset)
+            try:
+                interaction = services.interaction_log(
+                    officer=request.user,
+                    organisations=data["organisations"],
+                    occurred_on=data["occurred_on"],
+                    kind=data["kind"],
+                    title=data["title"],
+                    notes=data["notes"],
+                    people=data["people"] or [],
+                    participation_level=data["participation_level"],
+                    confidential=data["confidential"],
+                    insights=[form.cleaned_data for _, form in insight_rows],
+                    actions=[form.cleaned_data for _, form in action_rows],
+                )
+            except ValidationError as error:
+                forms.apply_service_errors(
+                    error,
+                    interaction_form=interaction_form,
+                    insight_formset=insight_formset,
+                    action_formset=action_formset,
+                    insight_indexes=[index for index, _ in insight_rows],
+                    action_indexes=[index for index, _ in action_rows],
+                )
+            else:
+                counts = []
+                if insight_rows:
+                    counts.append(f"{len(insight_rows)} insight{'s'[: len(insight_rows) - 1]}")
+                if action_rows:
+                    counts.append(f"{len(action_rows)} action{'s'[: len(action_rows) - 1]}")
+                extra = f" with {' and '.join(counts)}" if counts else ""
+                messages.success(request, f"1-2-1 recorded{extra}")
+                return HttpResponseRedirect(
+                    reverse("insights:interaction-detail", args=[interaction.pk])
+                )
+        return self._render(
+            request,
+            parts,
+            organisation=interaction_form.chosen_organisation,
+            show_errors=True,
+            status=400,
+        )
+
+    def _render(
+        self,
+        request: HttpRequest,
+        parts: tuple[Any, Any, Any],
+        *,
+        organisation: Any,
+        show_errors: bool,
+        status: int = 200,
+    ) -> HttpResponse:
+        interaction_form, insight_formset, action_formset = parts
+        people = (
+            list(selectors.organisation_people(organisation_id=organisation.pk))
+            if organisation is not None
+            else []
+        )
+        chosen_people = {str(value) for value in (interaction_form["people"].value() or [])}
+        context = {
+            "form": interaction_form,
+            "insight_formset": insight_formset,
+            "action_formset": action_formset,
+            "organisation": organisation,
+            "organisation_matches": interaction_form.organisation_matches,
+            "people": people,
+            "chosen_people": chosen_people,
+            "theme_groups": selectors.theme_groups(),
+            "officers": list(forms.officers()),
+            "interaction_kinds": InteractionKind.choices,
+            "participation_levels": ParticipationLevel.choices,
+            "insight_kinds": InsightKind.choices,
+            "attributions": Attribution.choices,
+            "severities": forms.SEVERITY_CHOICES,
+            "show_errors": show_errors,
+            "errors": (
+                error_summary(interaction_form, insight_formset, action_formset)
+                if show_errors
+                else []
+            ),
+        }
+        return render(request, self.template_name, context, status=status)
+
+
+class InteractionDetailView(RoleRequiredMixin, View):
+    """One interaction with the insights and actions the officer may see; 404 for a
+    confidential interaction they may not (SPEC §1)."""
+
+    read_roles = (roles.OFFICER,)
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        interaction = selectors.interaction_detail(user=request.user).filter(pk=pk).first()
+        if interaction is None:
+            raise Http404("No such interaction")
+        return render(request, "engagement/interaction_detail.html", {"interaction": interaction})
+
+
+class InteractionEditView(RoleRequiredMixin, View):
+    """Edit a 1-2-1's own fields (not its insights or actions). Marking it confidential
+    makes its insights confidential too, in the same transaction."""
+
+    read_roles = (roles.OFFICER,)
+    write_roles = (roles.OFFICER,)
+    fields = ("title", "kind", "occurred_on", "notes", "participation_level", "confidential")
+
+    def _interaction(self, request: HttpRequest, pk: int) -> Any:
+        interaction = selectors.interaction_detail(user=request.user).filter(pk=pk).first()
+        if interaction is None:
+            raise Http404("No such interaction")
+        return interaction
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        interaction = self._interaction(request, pk)
+        form = forms.InteractionEditForm(
+            initial={name: getattr(interaction, name) for name in self.fields}
+        )
+        return self._render(request, interaction, form)
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        interaction = self._interaction(request, pk)
+        form = forms.InteractionEditForm(request.POST)
+        if form.is_valid():
+            try:
+                services.interaction_update(interaction=interaction, data=dict(form.cleaned_data))
+            except ValidationError as error:
+                for field, field_messages in error.message_dict.items():
+                    for message in field_messages:
+                        form.add_error(field if field in form.fields else None, message)
+            else:
+                messages.success(request, "Changes saved")
+                return HttpResponseRedirect(
+                    reverse("insights:interaction-detail", args=[interaction.pk])
+                )
+        return self._render(request, interaction, form, status=400)
+
+    def _render(
+        self, request: HttpRequest, interaction: Any, form: Any, status: int = 200
+    ) -> HttpResponse:
+        errors = [
+            {"text": message, "href": f"#id_{name}" if name != "__all__" else "#id_title"}
+            for name, field_errors in form.errors.items()
+            for message in field_errors
+        ]
+        return render(
+            request,
+            "engagement/interaction_edit.html",
+            {
+                "interaction": interaction,
+                "form": form,
+                "errors": errors,
+                "interaction_kinds": InteractionKind.choices,
+                "participation_levels": ParticipationLevel.choices,
+            },
+            status=status,
+        )
+
+
+class InsightListView(RoleRequiredMixin, View):
+    """Insight browsing with the shared InsightFilterSet, a count by top-level theme for
+    the filtered set (one GROUP BY), and keyset paging (`?before=<id>`)."""
+
+    read_roles = (roles.OFFICER,)
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        filterset = InsightFilterSet(
+            request.GET, queryset=selectors.insight_list(user=request.user), request=request
+        )
+        filtered = filterset.qs
+        counts = selectors.theme_counts(insights=filtered)
+        page = filtered.order_by("-id")
+        before = request.GET.get("before", "")
+        if before.isdigit():
+            page = page.filter(pk__lt=int(before))
+        insights = list(page[: PAGE_SIZE + 1])
+        more = len(insights) > PAGE_SIZE
+        insights = insights[:PAGE_SIZE]
+        query = request.GET.copy()
+        query.pop("before", None)
+        first_url = f"?{query.urlencode()}"
+        theme_query = query.copy()
+        theme_query.pop("theme", None)
+        if more:
+            query["before"] = str(insights[-1].pk)
+        largest = max((row["count"] for row in counts), default=0)
+        return render(
+            request,
+            "insights/insight_list.html",
+            {
+                "filterset": filterset,
+                "insights": insights,
+                "theme_counts": counts,
+                "largest_count": largest,
+                "next_url": f"?{query.urlencode()}" if more else "",
+                "first_url": first_url if before else "",
+                "theme_query": theme_query.urlencode(),
+                "filtered": any(value for key, value in request.GET.items() if key != "before"),
+            },
+        )
+
+
+class InsightEditView(RoleRequiredMixin, View):
+    """Edit one insight: statement, quote, themes, kind, severity and attribution. Retired
+    themes already on it may stay; new tags come from the active taxonomy."""
+
+    read_roles = (roles.OFFICER,)
+    write_roles = (roles.OFFICER,)
+
+    def _insight(self, request: HttpRequest, pk: int) -> Any:
+        insight = selectors.insight_list(user=request.user).filter(pk=pk).first()
+        if insight is None:
+            raise Http404("No such insight")
+        return insight
+
+    def _form(self, insight: Any, data: Any = None) -> Any:
+        groups = selectors.theme_groups()
+        active = {t.slug for g in groups for t in [g.parent, *g.children]}
+        retired = [theme for theme in insight.themes.all() if theme.slug not in active]
+        slugs = sorted(active) + [theme.slug for theme in retired]
+        initial = {
+            "statement": insight.statement,
+            "quote": insight.quote,
+            "themes": [theme.slug for theme in insight.themes.all()],
+            "kind": insight.kind,
+            "severity": insight.severity,
+            "attribution": insight.attribution,
+        }
+        form = forms.InsightRowForm(data, prefix="insight", theme_slugs=slugs, initial=initial)
+        return form, groups, retired
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        insight = self._insight(request, pk)
+        form, groups, retired = self._form(insight)
+        return self._render(request, insight, form, groups, retired)
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        insight = self._insight(request, pk)
+        form, groups, retired = self._form(insight, request.POST)
+        if form.is_valid():
+            data = dict(form.cleaned_data)
+            themes = data.pop("themes")
+            try:
+                services.insight_update(insight=insight, data=data, themes=themes)
+            except ValidationError as error:
+                for field, field_messages in error.message_dict.items():
+                    for message in field_messages:
+                        form.add_error(field if field in form.fields else None, message)
+            else:
+                messages.success(request, "Insight updated")
+                if insight.interaction_id:
+                    target = reverse("insights:interaction-detail", args=[insight.interaction_id])
+                    return HttpResponseRedirect(f"{target}#insight-{insight.pk}")
+                return HttpResponseRedirect(reverse("insights:insight-detail", args=[insight.pk]))
+        return self._render(request, insight, form, groups, retired, status=400)
+
+    def _render(
+        self,
+        request: HttpRequest,
+        insight: Any,
+        form: Any,
+        groups: Any,
+        retired: Any,
+        status: int = 200,
+    ) -> HttpResponse:
+        errors = [
+            {"text": message, "href": f"#id_insight-{name}" if name != "__all__" else "#id_insight"}
+            for name, field_errors in form.errors.items()
+            for message in field_errors
+        ]
+        return render(
+            request,
+            "insights/insight_edit.html",
+            {
+                "insight": insight,
+                "row": form,
+                "theme_groups": groups,
+                "retired_themes": retired,
+                "insight_kinds": InsightKind.choices,
+                "attributions": Attribution.choices,
+                "severities": forms.SEVERITY_CHOICES,
+                "show_errors": True,
+                "errors": errors,
+            },
+            status=status,
+        )
+
+
+class InsightDetailView(RoleRequiredMixin, View):
+    read_roles = (roles.OFFICER,)
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        insight = selectors.insight_list(user=request.user).filter(pk=pk).first()
+        if insight is None:
+            raise Http404("No such insight")
+        return render(request, "insights/insight_detail.html", {"insight": insight})

@@ -1,0 +1,98 @@
+"""Fixtures shared by every test: one user per role, API clients signed in as each."""
+
+from collections.abc import Callable
+
+import pytest
+from django.test import Client
+from rest_framework.test import APIClient
+
+from tests.factories import UserFactory
+
+ROLES = ("officer", "organiser", "growth_group", "admin")
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache() -> None:
+    # Rate limits and login throttles live in the cache; each test starts clean.
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _tasks_in_process(request: pytest.FixtureRequest) -> object:
+    """Unit tests run Celery tasks eagerly (still after commit, through on_commit), whatever
+    CELERY_BROKER_URL says. Tests of task delivery itself — marked `celery_worker` or under
+    tests/integration/ — keep the real broker and a real worker."""
+    from config.celery import app
+
+    real = request.node.get_closest_marker("celery_worker") or "tests/integration/" in str(
+        request.node.fspath
+    )
+    saved = (app.conf.task_always_eager, app.conf.task_eager_propagates)
+    if not real:
+        app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager, app.conf.task_eager_propagates = saved
+
+
+@pytest.fixture
+def make_user(db: None) -> Callable[..., object]:
+    def make(role: str | None = None, **kwargs: object) -> object:
+        return UserFactory(role=role, **kwargs)
+
+    return make
+
+
+@pytest.fixture
+def officer(make_user):  # type: ignore[no-untyped-def]
+    return make_user("officer", username="officer")
+
+
+@pytest.fixture
+def organiser(make_user):  # type: ignore[no-untyped-def]
+    return make_user("organiser", username="organiser")
+
+
+@pytest.fixture
+def growth_member(make_user):  # type: ignore[no-untyped-def]
+    return make_user("growth_group", username="growth")
+
+
+@pytest.fixture
+def admin_user(make_user):  # type: ignore[no-untyped-def]
+    return make_user("admin", username="administrator")
+
+
+@pytest.fixture
+def users(officer, organiser, growth_member, admin_user):  # type: ignore[no-untyped-def]
+    """Every role plus anonymous (None), keyed by role name."""
+    return {
+        "officer": officer,
+        "organiser": organiser,
+        "growth_group": growth_member,
+        "admin": admin_user,
+        "anonymous": None,
+    }
+
+
+@pytest.fixture
+def api_client_for() -> Callable[[object | None], APIClient]:
+    def make(user: object | None) -> APIClient:
+        client = APIClient()
+        if user is not None:
+            client.force_authenticate(user=user)
+        return client
+
+    return make
+
+
+@pytest.fixture
+def client_for() -> Callable[[object | None], Client]:
+    def make(user: object | None) -> Client:
+        client = Client()
+        if user is not None:
+            client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        return client
+
+    return make

@@ -1,0 +1,118 @@
+"""Sign-in, tokens, lock-outs and the operations commands of SPEC §3."""
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from rest_framework.test import APIClient
+
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+PASSWORD = "correct-horse-battery"
+
+
+def test_it_issues_a_token_that_authenticates_api_calls():
+    user = UserFactory(role="officer", username="tokenuser")
+    client = APIClient()
+    response = client.post("/api/v1/auth/token/", {"username": "tokenuser", "password": PASSWORD})
+    assert response.status_code == 200
+    token = response.json()["token"]
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+    assert client.get("/api/v1/organisations/").status_code == 200
+    user.refresh_from_db()
+    assert user.auth_token.key == token
+
+
+def test_it_refuses_a_token_for_a_wrong_password():
+    UserFactory(role="officer", username="tokenuser")
+    response = APIClient().post(
+        "/api/v1/auth/token/", {"username": "tokenuser", "password": "wrong"}
+    )
+    assert response.status_code == 400
+    assert "token" not in response.json()
+
+
+def test_it_names_missing_token_fields():
+    response = APIClient().post("/api/v1/auth/token/", {})
+    assert response.status_code == 400
+    assert set(response.json()) == {"username", "password"}
+
+
+def test_it_answers_401_with_a_challenge_to_anonymous_api_calls():
+    response = APIClient().get("/api/v1/organisations/")
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"].startswith("Token")
+
+
+def test_it_locks_out_a_login_after_repeated_failures(client, settings):
+    UserFactory(role="officer", username="victim")
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post("/login/", {"username": "victim", "password": "guess"})
+    response = client.post("/login/", {"username": "victim", "password": PASSWORD})
+    assert response.status_code == 429
+    assert b"Too many sign-in attempts" in response.content
+    assert "_auth_user_id" not in client.session
+
+
+def test_it_signs_in_through_the_login_page(client):
+    UserFactory(role="officer", username="olivia")
+    response = client.post("/login/", {"username": "olivia", "password": PASSWORD})
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"]
+
+
+def test_it_sends_anonymous_pages_to_the_login_page(client):
+    response = client.get("/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/login/")
+
+
+def test_it_sets_security_headers_and_a_nonce_csp(client):
+    response = client.get("/login/")
+    policy = response["Content-Security-Policy"]
+    assert "script-src 'self' 'nonce-" in policy
+    assert "frame-ancestors 'none'" in policy
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["X-Content-Type-Options"] == "nosniff"
+
+
+@pytest.mark.parametrize("role", ["officer", "organiser", "growth_group", "admin"])
+def test_create_user_creates_a_user_in_the_role(role):
+    call_command("create_user", "newbie", role=role, password="s3cret-pass", email="n@x.example")
+    user = get_user_model().objects.get(username="newbie")
+    assert user.check_password("s3cret-pass")
+    assert list(user.groups.values_list("name", flat=True)) == [role]
+    assert user.email == "n@x.example"
+    assert user.is_superuser == (role == "admin")
+
+
+def test_create_user_updates_an_existing_user_and_moves_their_role():
+    call_command("create_user", "mover", role="officer", password="first-pass")
+    call_command("create_user", "mover", role="organiser", password="second-pass")
+    user = get_user_model().objects.get(username="mover")
+    assert user.check_password("second-pass")
+    assert list(user.groups.values_list("name", flat=True)) == ["organiser"]
+
+
+def test_create_user_refuses_an_unknown_role():
+    with pytest.raises(CommandError):
+        call_command("create_user", "x", role="wizard", password="p")
+
+
+@pytest.mark.parametrize(
+    ("role", "status"),
+    [("officer", 200), ("organiser", 200), ("growth_group", 200), ("admin", 200), (None, 401)],
+)
+def test_the_schema_is_for_signed_in_staff(role, status, api_client_for, make_user):
+    user = make_user(role) if role else None
+    response = api_client_for(user).get("/api/schema/")
+    assert response.status_code in ((status,) if status == 200 else (401, 403))
+    if status == 200:
+        assert b"/api/v1/organisations/" in response.content
+
+
+def test_the_api_docs_page_is_served_without_a_cdn(client_for, officer):
+    response = client_for(officer).get("/api/docs/")
+    assert response.status_code == 200
+    assert b"cdn." not in response.content

@@ -1,0 +1,190 @@
+"""Merging duplicates (SPEC §2): every linked record moves to the survivor, in one
+transaction. Linked records are made with the models directly, from every app."""
+
+import datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from contacts import services
+from contacts.models import Organisation, Person, Tag
+from engagement.models import Action, Event, Interaction, Registration
+from insights.models import Insight, Theme
+from tests.factories import OrganisationFactory, PersonFactory
+
+pytestmark = pytest.mark.django_db
+
+TODAY = datetime.date(2026, 3, 2)
+
+
+def make_event(**kwargs) -> Event:
+    starts = timezone.now() + datetime.timedelta(days=10)
+    defaults = {
+        "title": "Breakfast",
+        "starts_at": starts,
+        "ends_at": starts + datetime.timedelta(hours=2),
+        "capacity": 20,
+        "slug": f"breakfast-{Event.objects.count()}",
+        "status": "published",
+    }
+    return Event.objects.create(**{**defaults, **kwargs})
+
+
+def make_interaction(*organisations, people=(), confidential=False) -> Interaction:
+    interaction = Interaction.objects.create(
+        kind="meeting", occurred_on=TODAY, title="1-2-1", confidential=confidential
+    )
+    interaction.organisations.set(organisations)
+    interaction.people.set(people)
+    return interaction
+
+
+def make_insight(organisation, interaction=None) -> Insight:
+    insight = Insight.objects.create(
+        organisation=organisation,
+        interaction=interaction,
+        statement="Premises are too expensive",
+        recorded_on=TODAY,
+    )
+    theme = Theme.objects.first() or Theme.objects.create(slug="premises", name="Premises")
+    insight.themes.add(theme)
+    return insight
+
+
+@pytest.fixture
+def pair(officer):
+    survivor = OrganisationFactory(name="Cowley Precision Ltd", company_number="", employees=None)
+    duplicate = OrganisationFactory(
+        name="Cowley Precision Engineering Ltd",
+        company_number="01234567",
+        employees=42,
+        key_account=True,
+        account_manager=officer,
+    )
+    return survivor, duplicate
+
+
+def test_it_moves_every_link_of_an_organisation_to_the_survivor(pair, officer):
+    survivor, duplicate = pair
+    shared_tag, own_tag = Tag.objects.create(name="automotive"), Tag.objects.create(name="net zero")
+    survivor.tags.add(shared_tag)
+    duplicate.tags.add(shared_tag, own_tag)
+    person = PersonFactory(organisation=duplicate)
+    alone = make_interaction(duplicate, people=[person])
+    both = make_interaction(survivor, duplicate)  # already linked to the survivor too
+    insight = make_insight(duplicate, alone)
+    action = Action.objects.create(organisation=duplicate, interaction=alone, description="Call")
+    event = make_event(hosted_by=duplicate)
+    registration = Registration.objects.create(
+        event=event, person=person, organisation=duplicate, email=person.email, status="confirmed"
+    )
+
+    merged = services.organisation_merge(survivor=survivor, duplicate=duplicate, user=officer)
+
+    assert merged.pk == survivor.pk
+    assert not Organisation.objects.filter(pk=duplicate.pk).exists()
+    assert list(alone.organisations.all()) == [survivor]
+    assert list(both.organisations.all()) == [survivor]  # one link, not two
+    assert Insight.objects.get(pk=insight.pk).organisation == survivor
+    assert Action.objects.get(pk=action.pk).organisation == survivor
+    assert Registration.objects.get(pk=registration.pk).organisation == survivor
+    assert Event.objects.get(pk=event.pk).hosted_by == survivor
+    assert Person.objects.get(pk=person.pk).organisation == survivor
+    assert sorted(survivor.tags.values_list("name", flat=True)) == ["automotive", "net zero"]
+    # Blanks on the survivor are filled from the duplicate, its company number included.
+    survivor.refresh_from_db()
+    assert survivor.company_number == "01234567"
+    assert survivor.employees == 42
+    assert survivor.size_band == "small"
+    assert survivor.key_account is True
+    assert survivor.account_manager == officer
+
+
+def test_it_moves_every_link_of_a_person_to_the_survivor(officer):
+    organisation = OrganisationFactory()
+    survivor = PersonFactory(organisation=organisation, email="priya@cowley.example", phone="")
+    duplicate = PersonFactory(
+        organisation=organisation, email="p.shah@cowley.example", phone="01865 000000"
+    )
+    alone = make_interaction(organisation, people=[duplicate])
+    both = make_interaction(organisation, people=[survivor, duplicate])
+    event = make_event()
+    registration = Registration.objects.create(
+        event=event,
+        person=duplicate,
+        organisation=organisation,
+        email=duplicate.email,
+        status="confirmed",
+    )
+
+    merged = services.person_merge(survivor=survivor, duplicate=duplicate, user=officer)
+
+    assert merged.pk == survivor.pk
+    assert not Person.objects.filter(pk=duplicate.pk).exists()
+    assert list(alone.people.all()) == [survivor]
+    assert list(both.people.all()) == [survivor]
+    assert Registration.objects.get(pk=registration.pk).person == survivor
+    survivor.refresh_from_db()
+    assert survivor.phone == "01865 000000"
+    assert survivor.email == "priya@cowley.example"
+
+
+def test_it_keeps_do_not_contact_when_either_person_asked(officer):
+    survivor = PersonFactory(do_not_contact=False)
+    duplicate = PersonFactory(do_not_contact=True)
+    merged = services.person_merge(survivor=survivor, duplicate=duplicate, user=officer)
+    assert merged.do_not_contact is True
+
+
+def test_it_refuses_to_merge_a_record_with_itself(pair):
+    survivor, _ = pair
+    with pytest.raises(ValidationError):
+        services.organisation_merge(survivor=survivor, duplicate=survivor)
+    person = PersonFactory()
+    with pytest.raises(ValidationError):
+        services.person_merge(survivor=person, duplicate=person)
+
+
+def test_a_merge_that_fails_part_way_moves_nothing(pair, monkeypatch):
+    survivor, duplicate = pair
+    interaction = make_interaction(duplicate)
+    insight = make_insight(duplicate, interaction)
+
+    def explode(self, *args, **kwargs):
+        raise RuntimeError("lost the database")
+
+    monkeypatch.setattr(Organisation, "delete", explode)
+    with pytest.raises(RuntimeError):
+        services.organisation_merge(survivor=survivor, duplicate=duplicate)
+
+    assert Organisation.objects.filter(pk=duplicate.pk).exists()
+    assert list(interaction.organisations.all()) == [duplicate]
+    assert Insight.objects.get(pk=insight.pk).organisation == duplicate
+
+
+def test_api_merges_organisations_for_officers_only(pair, api_client_for, officer, organiser):
+    survivor, duplicate = pair
+    make_insight(duplicate)
+    url = f"/api/v1/organisations/{survivor.pk}/merge/"
+
+    assert api_client_for(organiser).post(url, {"duplicate": duplicate.pk}).status_code == 403
+    response = api_client_for(officer).post(url, {"duplicate": duplicate.pk}, format="json")
+
+    assert response.status_code == 200
+    assert response.json()["company_number"] == "01234567"
+    assert Insight.objects.get().organisation == survivor
+    missing = api_client_for(officer).post(url, {"duplicate": 999999}, format="json")
+    assert missing.status_code == 404
+    itself = api_client_for(officer).post(url, {"duplicate": survivor.pk}, format="json")
+    assert itself.status_code == 400
+
+
+def test_api_merges_people(api_client_for, officer):
+    survivor, duplicate = PersonFactory(), PersonFactory()
+    interaction = make_interaction(survivor.organisation, people=[duplicate])
+    response = api_client_for(officer).post(
+        f"/api/v1/people/{survivor.pk}/merge/", {"duplicate": duplicate.pk}, format="json"
+    )
+    assert response.status_code == 200
+    assert list(interaction.people.all()) == [survivor]

@@ -1,0 +1,138 @@
+"""The taxonomy shipped by the data migration, and the insight browsing page (issue 3)."""
+
+import datetime
+
+import pytest
+
+from insights.models import Insight, Theme
+from insights.selectors import insights as selectors
+from tests.factories import OrganisationFactory, UserFactory
+from tests.factories_capture import (
+    InsightFactory,
+    taxonomy,  # noqa: F401  (fixture)
+)
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("taxonomy")]
+
+SPEC_TAXONOMY = {
+    "growth-markets": ["market-trends", "growth-plans", "exporting"],
+    "growth-barriers": [
+        "premises",
+        "skilled-labour",
+        "cost-of-living",
+        "housing",
+        "transport",
+        "digital-connectivity",
+        "regulation",
+    ],
+    "skills": ["recruitment", "apprenticeships", "progression", "training-provision"],
+    "finance": ["access-to-finance", "grants", "investment-readiness"],
+    "supply-chains": ["local-suppliers", "procurement", "resilience"],
+    "innovation": [
+        "research-development",
+        "university-links",
+        "innovation-support",
+        "technology-adoption",
+    ],
+}
+
+
+def test_the_shipped_taxonomy_is_exactly_spec_section_2():
+    tops = list(
+        Theme.objects.filter(parent=None).order_by("position").values_list("slug", flat=True)
+    )
+    assert tops == list(SPEC_TAXONOMY)
+    for parent, children in SPEC_TAXONOMY.items():
+        got = list(
+            Theme.objects.filter(parent__slug=parent)
+            .order_by("position")
+            .values_list("slug", flat=True)
+        )
+        assert got == children
+    assert Theme.objects.count() == 30
+    assert Theme.objects.get(slug="growth-barriers").name == "Barriers to growth"
+    assert Theme.objects.get(slug="innovation").name == "Innovation and R&D"
+
+
+def test_theme_counts_count_an_insight_once_per_top_level_theme():
+    InsightFactory(themes=["premises", "housing", "grants"])  # barriers once, finance once
+    InsightFactory(themes=["growth-barriers"])
+    InsightFactory(themes=["exporting"])
+    counts = {
+        row["theme"].slug: row["count"]
+        for row in selectors.theme_counts(insights=Insight.objects.all())
+    }
+    assert counts["growth-barriers"] == 2
+    assert counts["finance"] == 1
+    assert counts["growth-markets"] == 1
+    assert counts["skills"] == 0 and "innovation" in counts
+
+
+def test_the_insight_page_filters_and_counts_the_filtered_set(client_for, officer):
+    maker = OrganisationFactory(
+        name="Maker", sic_codes=["25110"], employees=300, local_authority="Cherwell"
+    )
+    shop = OrganisationFactory(
+        name="Shop", sic_codes=["47110"], employees=3, local_authority="Oxford"
+    )
+    colleague = UserFactory(role="officer")
+    InsightFactory(
+        organisation=maker,
+        themes=["premises", "transport"],
+        statement="Maker premises",
+        recorded_on=datetime.date(2025, 2, 1),
+        created_by=colleague,
+    )
+    InsightFactory(
+        organisation=shop,
+        themes=["grants"],
+        statement="Shop grants",
+        kind="opportunity",
+        recorded_on=datetime.date(2025, 5, 1),
+    )
+    client = client_for(officer)
+
+    def page(query):
+        response = client.get(f"/insights/?{query}")
+        assert response.status_code == 200
+        return response.content.decode()
+
+    html = page("theme=growth-barriers")
+    assert "Maker premises" in html and "Shop grants" not in html
+    assert 'data-theme="growth-barriers">1<' in html and 'data-theme="finance">0<' in html
+    assert "Shop grants" in page("kind=opportunity") and "Maker premises" not in page(
+        "kind=opportunity"
+    )
+    assert "Maker premises" in page("sector=C") and "Shop grants" not in page("sector=C")
+    assert "Shop grants" in page("size_band=micro") and "Maker premises" not in page(
+        "size_band=micro"
+    )
+    assert "Maker premises" in page("local_authority=cherwell") and "Shop grants" not in page(
+        "local_authority=cherwell"
+    )
+    assert "Shop grants" in page("recorded_after=2025-03-01") and "Maker premises" not in page(
+        "recorded_after=2025-03-01"
+    )
+    assert "Maker premises" in page("recorded_before=2025-03-01")
+    assert "Maker premises" in page(f"officer={colleague.pk}") and "Shop grants" not in page(
+        f"officer={colleague.pk}"
+    )
+
+
+def test_bad_filter_values_on_the_page_never_cause_a_server_error(client_for, officer):
+    InsightFactory()
+    response = client_for(officer).get(
+        "/insights/?theme=zzz&recorded_after=never&officer=abc&before=x&size_band=huge"
+    )
+    assert response.status_code == 200
+
+
+def test_the_insight_page_pages_by_id(client_for, officer):
+    for _ in range(55):
+        InsightFactory()
+    html = client_for(officer).get("/insights/").content.decode()
+    assert html.count('class="govuk-summary-card"') == 50
+    assert "?before=" in html
+    oldest = Insight.objects.order_by("id").values_list("id", flat=True)[5]
+    second = client_for(officer).get(f"/insights/?before={oldest + 1}").content.decode()
+    assert second.count('class="govuk-summary-card"') == 6

@@ -1,0 +1,1 @@
+"""Tests against real services: PostgreSQL, Redis and Celery worker subprocesses."""
