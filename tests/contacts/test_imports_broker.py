@@ -53,13 +53,13 @@ def real_worker(monkeypatch):
         pytest.skip("needs a broker: set CELERY_BROKER_URL=redis://…")
     from celery.contrib.testing.worker import start_worker
 
-    queue = f"imports-test-{os.getpid()}-{time.monotonic_ns()}"
+    # The default queue, as in production: Celery caches its queue and routing objects for
+    # the life of the process, so switching queues here would misroute later tests' tasks.
+    # Emptying it leaves the worker only this test's messages.
     monkeypatch.setitem(celery_app.conf, "task_always_eager", False)
-    monkeypatch.setitem(celery_app.conf, "task_default_queue", queue)
     _reset_producers()
-    with start_worker(
-        celery_app, pool="solo", perform_ping_check=False, queues=[queue], shutdown_timeout=20
-    ):
+    celery_app.control.purge()
+    with start_worker(celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=20):
         yield
     _reset_producers()
 
