@@ -290,8 +290,15 @@ def endpoints(context: dict[str, Any]) -> list[Endpoint]:
         Endpoint(
             "insight list, theme + year",
             f"/insights/?theme=skills&{period}",
-            budget=14,
-            note="skills and its sub-themes, last 365 days",
+            budget=12,
+            note="skills and its sub-themes, last 365 days; the count by theme loads after it",
+        ),
+        Endpoint(
+            "insight count by theme, theme + year",
+            f"/insights/theme-counts/?theme=skills&{period}",
+            budget=10,
+            targeted=False,
+            note="the list's count by theme (htmx, after the list): reads every matching insight",
         ),
         Endpoint(
             "insights API, theme + year",

@@ -18,6 +18,11 @@ urlpatterns: list = [
         name="interaction-edit",
     ),
     path("insights/", insight_views.InsightListView.as_view(), name="insight-list"),
+    path(
+        "insights/theme-counts/",
+        insight_views.InsightThemeCountsView.as_view(),
+        name="insight-theme-counts",
+    ),
     path("insights/<int:pk>/", insight_views.InsightDetailView.as_view(), name="insight-detail"),
     path("insights/<int:pk>/edit/", insight_views.InsightEditView.as_view(), name="insight-edit"),
 ]

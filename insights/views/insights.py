@@ -245,19 +245,29 @@ class InteractionEditView(RoleRequiredMixin, View):
         )
 
 
+def _insight_filterset(request: HttpRequest) -> InsightFilterSet:
+    return InsightFilterSet(
+        request.GET, queryset=selectors.insight_list(user=request.user), request=request
+    )
+
+
+def _is_filtered(request: HttpRequest) -> bool:
+    return any(value for key, value in request.GET.items() if key != "before")
+
+
 class InsightListView(RoleRequiredMixin, View):
-    """Insight browsing with the shared InsightFilterSet, a count by top-level theme for
-    the filtered set (one GROUP BY), and keyset paging (`?before=<id>`)."""
+    """Insight browsing with the shared InsightFilterSet and keyset paging (`?before=<id>`).
+
+    The count by theme of the whole filtered set is loaded after the page, from
+    InsightThemeCountsView: it reads every matching insight (hundreds of thousands at a
+    combined authority's volume), while the list reads fifty, so the list never waits
+    for it."""
 
     read_roles = (roles.OFFICER,)
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        filterset = InsightFilterSet(
-            request.GET, queryset=selectors.insight_list(user=request.user), request=request
-        )
-        filtered = filterset.qs
-        counts = selectors.theme_counts(insights=filtered)
-        page = filtered.order_by("-id")
+        filterset = _insight_filterset(request)
+        page = filterset.qs.order_by("-id")
         before = request.GET.get("before", "")
         if before.isdigit():
             page = page.filter(pk__lt=int(before))
@@ -267,25 +277,51 @@ class InsightListView(RoleRequiredMixin, View):
         query = request.GET.copy()
         query.pop("before", None)
         first_url = f"?{query.urlencode()}"
-        theme_query = query.copy()
-        theme_query.pop("theme", None)
+        counts_query = query.urlencode()
         if more:
             query["before"] = str(insights[-1].pk)
-        largest = max((row["count"] for row in counts), default=0)
         return render(
             request,
             "insights/insight_list.html",
             {
                 "filterset": filterset,
                 "insights": insights,
-                "theme_counts": counts,
-                "largest_count": largest,
+                "counts_url": reverse("insights:insight-theme-counts")
+                + (f"?{counts_query}" if counts_query else ""),
                 "next_url": f"?{query.urlencode()}" if more else "",
                 "first_url": first_url if before else "",
-                "theme_query": theme_query.urlencode(),
-                "filtered": any(value for key, value in request.GET.items() if key != "before"),
+                "filtered": _is_filtered(request),
             },
         )
+
+
+class InsightThemeCountsView(RoleRequiredMixin, View):
+    """Insights by top-level theme for the insight list's filters (one GROUP BY). htmx
+    fetches the table into the list page; without JavaScript it is a page of its own."""
+
+    read_roles = (roles.OFFICER,)
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        filterset = _insight_filterset(request)
+        counts = selectors.theme_counts(insights=filterset.qs)
+        query = request.GET.copy()
+        query.pop("before", None)
+        list_query = query.urlencode()
+        query.pop("theme", None)
+        context = {
+            "filterset": filterset,
+            "theme_counts": counts,
+            "largest_count": max((row["count"] for row in counts), default=0),
+            "theme_query": query.urlencode(),
+            "list_url": reverse("insights:insight-list") + (f"?{list_query}" if list_query else ""),
+            "filtered": _is_filtered(request),
+        }
+        template = (
+            "insights/_theme_counts.html"
+            if request.headers.get("HX-Request")
+            else "insights/theme_counts.html"
+        )
+        return render(request, template, context)
 
 
 class InsightEditView(RoleRequiredMixin, View):

@@ -210,6 +210,9 @@ def test_the_insight_list_is_accessible(page, live_server, browser_officer):
     sign_in(page, live_server, browser_officer)
     page.goto(f"{live_server.url}/insights/?theme=growth-barriers")
     assert "No room to grow" in page.content()
+    # htmx brings in the count by theme after the list.
+    page.locator('#theme-counts td[data-theme="growth-barriers"]').wait_for()
+    assert page.locator('#theme-counts td[data-theme="growth-barriers"]').inner_text() == "1"
     assert_accessible(page)
 
 

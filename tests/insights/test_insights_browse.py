@@ -99,7 +99,16 @@ def test_the_insight_page_filters_and_counts_the_filtered_set(client_for, office
 
     html = page("theme=growth-barriers")
     assert "Maker premises" in html and "Shop grants" not in html
-    assert 'data-theme="growth-barriers">1<' in html and 'data-theme="finance">0<' in html
+    # The count by theme is fetched after the list, with the same filters.
+    assert 'hx-get="/insights/theme-counts/?theme=growth-barriers"' in html
+    counts = client.get("/insights/theme-counts/?theme=growth-barriers", HTTP_HX_REQUEST="true")
+    assert counts.status_code == 200
+    fragment = counts.content.decode()
+    assert "<html" not in fragment
+    assert 'data-theme="growth-barriers">1<' in fragment and 'data-theme="finance">0<' in fragment
+    # Without JavaScript the same table is a page of its own, linked from the list.
+    whole = client.get("/insights/theme-counts/?theme=growth-barriers").content.decode()
+    assert "<html" in whole and 'data-theme="growth-barriers">1<' in whole
     assert "Shop grants" in page("kind=opportunity") and "Maker premises" not in page(
         "kind=opportunity"
     )
@@ -121,10 +130,9 @@ def test_the_insight_page_filters_and_counts_the_filtered_set(client_for, office
 
 def test_bad_filter_values_on_the_page_never_cause_a_server_error(client_for, officer):
     InsightFactory()
-    response = client_for(officer).get(
-        "/insights/?theme=zzz&recorded_after=never&officer=abc&before=x&size_band=huge"
-    )
-    assert response.status_code == 200
+    query = "theme=zzz&recorded_after=never&officer=abc&before=x&size_band=huge"
+    assert client_for(officer).get(f"/insights/?{query}").status_code == 200
+    assert client_for(officer).get(f"/insights/theme-counts/?{query}").status_code == 200
 
 
 def test_the_insight_page_pages_by_id(client_for, officer):

@@ -103,6 +103,9 @@ def test_pages_follow_the_rule(client_for, world, who):
     assert ("Planning to relocate abroad" in insight_page) is allowed
     assert ("Margins are collapsing" in insight_page) is allowed
     assert "Hiring" in insight_page
+    # The count by theme counts only what the reader may see: three insights or one.
+    counts = client.get("/insights/theme-counts/", HTTP_HX_REQUEST="true").context["theme_counts"]
+    assert sum(row["count"] for row in counts) == (3 if allowed else 1)
     listing = client.get("/interactions/").content.decode()
     assert ("Takeover talks" in listing) is allowed
     detail = client.get(f"/interactions/{world['public'].pk}/").content.decode()
@@ -185,6 +188,7 @@ def test_organisers_and_the_growth_group_get_403_on_the_pages(client_for, users,
     client = client_for(users[role])
     for url in (
         "/insights/",
+        "/insights/theme-counts/",
         f"/insights/{world['open_insight'].pk}/",
         "/interactions/",
         f"/interactions/{world['public'].pk}/",

@@ -123,6 +123,7 @@ def _more_of_everything(officer, count=49):
     [
         "/insights/",
         "/insights/?theme=growth-barriers&kind=barrier",
+        "/insights/theme-counts/?theme=growth-barriers",
         "/interactions/",
         "/",
     ],
