@@ -231,16 +231,16 @@ def test_a_failed_send_is_retried_and_never_undoes_the_sign_up(
         attempts.append(1)
         raise smtplib.SMTPServerDisconnected("mail server went away")
 
-    monkeypatch.setattr("django.core.mail.EmailMessage.send", broken_send)
     event = EventFactory()
-    with django_capture_on_commit_callbacks(execute=True):
-        registration, created = services.registration_create(event=event, sign_up=sign_up())
+    with monkeypatch.context() as mail_down:
+        mail_down.setattr("django.core.mail.EmailMessage.send", broken_send)
+        with django_capture_on_commit_callbacks(execute=True):
+            registration, created = services.registration_create(event=event, sign_up=sign_up())
     assert created
     assert len(attempts) == 1 + tasks.send_registration_email.max_retries  # retried, then gave up
     registration.refresh_from_db()
     assert registration.status == "confirmed"
     assert registration.confirmation_sent_at is None  # so the sweep sends it later
-    monkeypatch.undo()
     Registration.objects.filter(pk=registration.pk).update(
         updated=timezone.now() - datetime.timedelta(minutes=10)
     )

@@ -310,16 +310,17 @@ def test_a_broker_outage_at_request_time_keeps_the_request(officer, monkeypatch,
     def down(*args, **kwargs):
         raise BrokerDown("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
 
-    monkeypatch.setattr(tasks.build_summary, "delay", down)
-    response = api_client_for(officer).post(
-        "/api/v1/summaries/",
-        {"period_start": "2026-01-01", "period_end": "2026-01-31"},
-        format="json",
-    )
+    # Only the outage is undone afterwards (not the in-process task mode of conftest).
+    with monkeypatch.context() as outage:
+        outage.setattr(tasks.build_summary, "delay", down)
+        response = api_client_for(officer).post(
+            "/api/v1/summaries/",
+            {"period_start": "2026-01-01", "period_end": "2026-01-31"},
+            format="json",
+        )
     assert response.status_code == 202
     summary = EvidenceSummary.objects.get(pk=response.json()["id"])
     assert summary.status == "queued"
-    monkeypatch.undo()
     later = timezone.now() + services.STALLED_QUEUED_AFTER + timedelta(seconds=1)
     assert services.summaries_requeue_stalled(now=later) == [summary.pk]
     summary.refresh_from_db()
