@@ -8,6 +8,9 @@ from rest_framework.test import APIClient
 
 from tests.factories import UserFactory
 
+# Fixtures of the task-delivery tests (`broker_down`).
+pytest_plugins = ["tests.brokers"]
+
 ROLES = ("officer", "organiser", "growth_group", "admin")
 
 

@@ -1,28 +1,20 @@
 """Import jobs through a real broker: a real Celery worker runs them, a message delivered
 twice runs the import once, and a broker outage fails the job with a reason, never a 500."""
 
-import os
 import time
 from pathlib import Path
 
-import kombu.pools
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from config.celery import app as celery_app
 from contacts import tasks
 from contacts.models import ImportJob, JobStatus, Organisation
+from tests.brokers import require_broker, reset_producers
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 DATA = Path(__file__).parent / "data"
-CLOSED_PORT_BROKER = "redis://127.0.0.1:1/0"  # nothing listens on port 1
-
-
-def _reset_producers() -> None:
-    kombu.pools.reset()
-    celery_app._pool = None
-    celery_app.amqp._producer_pool = None
 
 
 def upload(name: str) -> SimpleUploadedFile:
@@ -30,38 +22,19 @@ def upload(name: str) -> SimpleUploadedFile:
 
 
 @pytest.fixture
-def broker_down(monkeypatch):
-    monkeypatch.setitem(celery_app.conf, "task_always_eager", False)
-    monkeypatch.setitem(celery_app.conf, "broker_url", CLOSED_PORT_BROKER)
-    monkeypatch.setenv("CELERY_BROKER_URL", CLOSED_PORT_BROKER)
-    monkeypatch.setitem(celery_app.conf, "broker_write_url", None)
-    monkeypatch.setitem(
-        celery_app.conf,
-        "task_publish_retry_policy",
-        {"max_retries": 1, "interval_start": 0, "interval_step": 0.1, "interval_max": 0.1},
-    )
-    _reset_producers()
-    yield
-    _reset_producers()
-
-
-@pytest.fixture
 def real_worker(monkeypatch):
-    if not os.environ.get("CELERY_BROKER_URL"):
-        if os.environ.get("PLACEVOICE_REQUIRE_SERVICES"):
-            pytest.fail("PLACEVOICE_REQUIRE_SERVICES is set but CELERY_BROKER_URL is not")
-        pytest.skip("needs a broker: set CELERY_BROKER_URL=redis://…")
+    require_broker()
     from celery.contrib.testing.worker import start_worker
 
     # The default queue, as in production: Celery caches its queue and routing objects for
     # the life of the process, so switching queues here would misroute later tests' tasks.
     # Emptying it leaves the worker only this test's messages.
     monkeypatch.setitem(celery_app.conf, "task_always_eager", False)
-    _reset_producers()
+    reset_producers()
     celery_app.control.purge()
     with start_worker(celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=20):
         yield
-    _reset_producers()
+    reset_producers()
 
 
 def wait_for(job_id: int, *, seconds: float = 30) -> ImportJob:

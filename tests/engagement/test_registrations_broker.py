@@ -3,10 +3,8 @@ broker a real Celery worker sends the confirmation."""
 
 import datetime
 import logging
-import os
 import time
 
-import kombu.pools
 import pytest
 from django.core import mail
 from django.utils import timezone
@@ -14,36 +12,10 @@ from django.utils import timezone
 from config.celery import app as celery_app
 from engagement import tasks
 from engagement.models import Registration
+from tests.brokers import require_broker, reset_producers
 from tests.factories_events import EventFactory, sign_up_data
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-CLOSED_PORT_BROKER = "redis://127.0.0.1:1/0"  # nothing listens on port 1
-
-
-def _reset_producers() -> None:
-    # Celery caches its connection and producer pools; drop them so the next publish uses
-    # the broker URL in force now.
-    kombu.pools.reset()
-    celery_app._pool = None
-    celery_app.amqp._producer_pool = None
-
-
-@pytest.fixture
-def broker_down(monkeypatch):
-    monkeypatch.setitem(celery_app.conf, "task_always_eager", False)
-    monkeypatch.setitem(celery_app.conf, "broker_url", CLOSED_PORT_BROKER)
-    # Celery reads the environment variable before its own setting.
-    monkeypatch.setenv("CELERY_BROKER_URL", CLOSED_PORT_BROKER)
-    monkeypatch.setitem(celery_app.conf, "broker_write_url", None)
-    monkeypatch.setitem(
-        celery_app.conf,
-        "task_publish_retry_policy",
-        {"max_retries": 1, "interval_start": 0, "interval_step": 0.1, "interval_max": 0.1},
-    )
-    _reset_producers()
-    yield
-    _reset_producers()
 
 
 def test_a_broker_outage_at_sign_up_time_loses_no_registration(
@@ -66,7 +38,7 @@ def test_a_broker_outage_at_sign_up_time_loses_no_registration(
 
     # The broker is back: the periodic sweep sends what was missed, once.
     monkeypatch.undo()
-    _reset_producers()
+    reset_producers()
     monkeypatch.setitem(celery_app.conf, "task_always_eager", True)
     Registration.objects.filter(pk=registration.pk).update(
         updated=timezone.now() - datetime.timedelta(minutes=10)
@@ -89,17 +61,14 @@ def test_the_public_form_also_survives_a_broker_outage(broker_down, client):
 
 @pytest.mark.celery_worker
 def test_a_real_worker_sends_the_confirmation_through_the_broker(client, monkeypatch):
-    if not os.environ.get("CELERY_BROKER_URL"):
-        if os.environ.get("PLACEVOICE_REQUIRE_SERVICES"):
-            pytest.fail("PLACEVOICE_REQUIRE_SERVICES is set but CELERY_BROKER_URL is not")
-        pytest.skip("needs a broker: set CELERY_BROKER_URL=redis://…")
+    require_broker()
     from celery.contrib.testing.worker import start_worker
 
     # The default queue, as in production. Celery caches its queue and routing objects, so
     # the test does not switch queues; it empties the default one so the worker only meets
     # this test's task (other tests publish emails nobody consumes).
     monkeypatch.setitem(celery_app.conf, "task_always_eager", False)
-    _reset_producers()
+    reset_producers()
     celery_app.control.purge()
     event = EventFactory(capacity=5)
     with start_worker(celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=20):
