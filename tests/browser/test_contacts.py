@@ -8,6 +8,7 @@ import datetime
 import os
 
 import pytest
+from playwright.sync_api import expect
 
 from contacts import timeline
 from contacts.models import Organisation, Tag
@@ -116,7 +117,7 @@ def test_the_organisation_list_works_on_a_phone(phone_page, live_server, officer
     no_sideways_scroll(phone_page)
     # The filters start folded away on a phone so the results come first.
     assert not phone_page.locator("details[data-pv-collapse-on-phone]").evaluate("d => d.open")
-    assert phone_page.locator("tbody tr").first.is_visible()
+    expect(phone_page.locator("tbody tr").first).to_be_visible()
     assert_accessible(phone_page)
     screenshot(phone_page, "organisation-list-390")
 
@@ -128,7 +129,7 @@ def test_the_organisation_page_is_accessible_with_its_timeline(
     page.goto(f"{live_server.url}/organisations/{area.pk}/")
     assert page.locator("h1").inner_text() == area.name
     assert page.locator(".pv-timeline__entry").count() == 20
-    assert page.locator("text=Log a 1-2-1 with this organisation").is_visible()
+    expect(page.locator("text=Log a 1-2-1 with this organisation")).to_be_visible()
     assert_accessible(page)
     screenshot(page, "organisation-page-1280")
     page.click("text=Older entries")
@@ -165,7 +166,7 @@ def test_the_organisation_form_with_errors_is_accessible(page, live_server, offi
     page.click("button:has-text('Add organisation')")
     page.wait_for_load_state()
     summary = page.locator(".govuk-error-summary")
-    assert summary.is_visible()
+    expect(summary).to_be_visible()
     for field in ["name", "company_number", "sic_codes", "postcode"]:
         assert summary.locator(f"a[href='#id_{field}']").count() == 1, field
     assert page.title().startswith("Error:")
@@ -183,7 +184,7 @@ def test_the_organisation_form_with_errors_works_on_a_phone(phone_page, live_ser
     phone_page.fill("#id_name", "")
     phone_page.click("button:has-text('Save changes')")
     phone_page.wait_for_load_state()
-    assert phone_page.locator(".govuk-error-summary").is_visible()
+    expect(phone_page.locator(".govuk-error-summary")).to_be_visible()
     no_sideways_scroll(phone_page)
     assert_accessible(phone_page)
     screenshot(phone_page, "organisation-form-errors-390")
@@ -216,7 +217,7 @@ def test_the_person_pages_work_on_a_phone(phone_page, live_server, organiser, ar
         no_sideways_scroll(phone_page)
         assert_accessible(phone_page)
         screenshot(phone_page, name)
-    assert phone_page.locator(".govuk-warning-text").is_visible()  # do not contact
+    expect(phone_page.locator(".govuk-warning-text")).to_be_visible()  # do not contact
 
 
 def test_the_duplicates_and_merge_pages_are_accessible(page, live_server, officer, area):
@@ -234,7 +235,7 @@ def test_the_duplicates_and_merge_pages_are_accessible(page, live_server, office
     assert_accessible(page)
     page.click("button:has-text('Merge organisations')")
     page.wait_for_load_state()
-    assert page.locator(".govuk-notification-banner--success").is_visible()
+    expect(page.locator(".govuk-notification-banner--success")).to_be_visible()
     assert Organisation.objects.filter(name__startswith="Oxford Instruments").count() == 1
     assert_accessible(page)
 

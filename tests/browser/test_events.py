@@ -4,6 +4,7 @@ check-in with one tap."""
 import os
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import assert_accessible, sign_in
 from tests.factories_events import EventFactory, RegistrationFactory, in_days
@@ -44,7 +45,7 @@ def test_the_sign_up_form_with_errors_is_accessible(page, live_server):
     page.fill("#id_email", "not an email")
     page.click("button[type=submit]")
     summary = page.locator(".govuk-error-summary")
-    assert summary.is_visible()
+    expect(summary).to_be_visible()
     assert "Enter an email address in the correct format" in summary.inner_text()
     assert_accessible(page)
     shot(page, "public-event-errors")
@@ -135,7 +136,7 @@ def test_organiser_pages_are_accessible(page, live_server, organiser):
         assert_accessible(page)
         shot(page, name)
     page.click("button:has-text('Save as draft')")
-    assert page.locator(".govuk-error-summary").is_visible()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
     assert_accessible(page)
     shot(page, "event-new-errors")
 
@@ -144,7 +145,7 @@ def test_the_calendar_on_a_phone_lists_days_with_events(phone_page, live_server,
     event = EventFactory(title="Phone calendar event", starts_at=in_days(2, hour=7))
     sign_in(phone_page, live_server, organiser)
     phone_page.goto(f"{live_server.url}/events/calendar/?month={in_days(2):%Y-%m}")
-    assert phone_page.get_by_text(event.title).is_visible()
+    expect(phone_page.get_by_text(event.title)).to_be_visible()
     assert phone_page.evaluate("document.documentElement.scrollWidth") <= 390
     assert_accessible(phone_page)
     shot(phone_page, "events-calendar-phone")

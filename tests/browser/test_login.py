@@ -1,4 +1,5 @@
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import assert_accessible, axe_violations, sign_in
 
@@ -13,7 +14,7 @@ def test_the_sign_in_page_is_accessible(page, live_server):
 def test_the_sign_in_page_with_errors_is_accessible(page, live_server):
     page.goto(f"{live_server.url}/login/")
     page.click("button[type=submit]")
-    assert page.locator(".govuk-error-summary").is_visible()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
     assert_accessible(page)
 
 
@@ -29,4 +30,4 @@ def test_axe_finds_a_violation_it_is_shown(page, live_server):
 def test_an_officer_signs_in_and_sees_the_home_page(page, live_server, officer):
     sign_in(page, live_server, officer)
     assert page.url.rstrip("/") == live_server.url
-    assert page.locator("h1").first.is_visible()
+    expect(page.locator("h1").first).to_be_visible()

@@ -6,6 +6,7 @@ import os
 from datetime import date
 
 import pytest
+from playwright.sync_api import expect
 
 from insights.services import summaries as services
 from tests.browser.conftest import assert_accessible, sign_in
@@ -109,7 +110,7 @@ def test_an_officer_requests_a_summary_with_an_accessible_form(page, live_server
     page.fill("#id_period_start", "2026-02-01")
     page.fill("#id_period_end", "2026-01-01")
     page.get_by_role("button", name="Request the summary").click()
-    assert page.locator(".govuk-error-summary").is_visible()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
     assert_accessible(page)
     shoot(page, "request-errors")
     page.fill("#id_period_end", "2026-02-28")
@@ -117,11 +118,11 @@ def test_an_officer_requests_a_summary_with_an_accessible_form(page, live_server
     page.get_by_role("button", name="Request the summary").click()
     page.wait_for_load_state("networkidle")
     # Tasks run in-process here: the summary is ready as soon as it is requested.
-    assert page.get_by_role("button", name="Publish to the growth group").is_visible()
+    expect(page.get_by_role("button", name="Publish to the growth group")).to_be_visible()
     assert_accessible(page)
     page.get_by_role("button", name="Publish to the growth group").click()
     page.wait_for_load_state("networkidle")
-    assert page.get_by_text("Published", exact=True).first.is_visible()
+    expect(page.get_by_text("Published", exact=True).first).to_be_visible()
 
 
 def test_the_progress_page_is_accessible_and_polls(page, live_server, officer):
@@ -130,7 +131,7 @@ def test_the_progress_page_is_accessible_and_polls(page, live_server, officer):
     )
     sign_in(page, live_server, officer)
     page.goto(f"{live_server.url}/reports/{summary.pk}/")
-    assert page.get_by_text("40% complete").is_visible()
+    expect(page.get_by_text("40% complete")).to_be_visible()
     assert_accessible(page)
     shoot(page, "progress")
     # The job moves on; the panel follows without a reload.
