@@ -235,6 +235,10 @@ REST_FRAMEWORK = {
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
     "EXCEPTION_HANDLER": "contacts.api.errors.exception_handler",
+    # The browsable API's forms list at most this many rows of a related table (100,000
+    # organisations at a combined authority); beyond it, ids go in the raw JSON form.
+    "HTML_SELECT_CUTOFF": 100,
+    "HTML_SELECT_CUTOFF_TEXT": "More than {count} items: give the id in the raw data form",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
 SPECTACULAR_SETTINGS = {
