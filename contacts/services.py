@@ -26,6 +26,9 @@ ORGANISATION_FIELDS = {
     "account_manager",
     "status",
 }
+ERASED_PERSON_MESSAGE = (
+    "This person's personal data has been erased, so the record cannot be edited"
+)
 PERSON_FIELDS = {
     "first_name",
     "last_name",
@@ -136,6 +139,9 @@ def person_create(*, data: dict[str, Any]) -> Person:
 
 @transaction.atomic
 def person_update(*, person: Person, data: dict[str, Any]) -> Person:
+    """Edit a person. An erased person is refused: their record stays anonymised (SPEC §4)."""
+    if person.erased_at is not None:
+        raise ValidationError(ERASED_PERSON_MESSAGE, code="erased")
     previous_consent = person.marketing_consent
     _apply(person, PERSON_FIELDS, data)
     if "consent_recorded_at" not in data and person.marketing_consent != previous_consent:

@@ -10,6 +10,7 @@ from django.db import connection, transaction
 from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.functional import cached_property
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -361,8 +362,22 @@ class PersonFormView(RoleRequiredMixin, TemplateView):
             return Organisation.objects.filter(pk=int(raw)).first()
         return None
 
+    def refuse_erased(self, request: HttpRequest, person: Person | None) -> HttpResponse | None:
+        """An erased person's record stays anonymised (SPEC §4): editing it would put personal
+        data back on a record we were asked to forget, so the page sends the user back."""
+        if person is None or person.erased_at is None:
+            return None
+        messages.info(
+            request,
+            f"This person's personal data was erased on "
+            f"{timezone.localtime(person.erased_at):%-d %B %Y}, so the record cannot be edited",
+        )
+        return redirect("pages-person-detail", pk=person.pk)
+
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         person = self.get_person()
+        if refused := self.refuse_erased(request, person):
+            return refused
         organisation = self.given_organisation(person)
         if person is not None:
             initial = contact_forms.PersonForm.initial_for(person)
@@ -375,6 +390,8 @@ class PersonFormView(RoleRequiredMixin, TemplateView):
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         person = self.get_person()
+        if refused := self.refuse_erased(request, person):
+            return refused
         organisation = self.given_organisation(person)
         form = contact_forms.PersonForm(request.POST, current_organisation=organisation)
         if form.is_valid():

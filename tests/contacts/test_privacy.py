@@ -251,3 +251,68 @@ def test_the_erase_page_needs_csrf(ada, admin_user):
     assert client.post(f"/people/{ada.pk}/erase/").status_code == 403
     ada.refresh_from_db()
     assert ada.erased_at is None
+
+
+# --- After erasure: the record says so and cannot be edited ----------------------------------
+
+
+def _erased_on(person) -> str:
+    from django.utils import dateformat, timezone
+
+    return dateformat.format(timezone.localtime(person.erased_at), "j F Y")
+
+
+def test_an_erased_persons_page_says_when_and_offers_no_edit(ada, users, client_for):
+    erased = privacy.person_erase(person=ada, user=users["admin"])
+
+    for role in ("officer", "admin"):
+        html = client_for(users[role]).get(f"/people/{ada.pk}/").content.decode()
+        assert 'id="erased-title"' in html
+        assert "personal data was erased on <time datetime=" in html
+        assert _erased_on(erased) in html
+        assert f"/people/{ada.pk}/edit/" not in html
+        assert f"/people/{ada.pk}/erase/" not in html
+    # Someone not erased still has the button.
+    other = PersonFactory()
+    html = client_for(users["officer"]).get(f"/people/{other.pk}/").content.decode()
+    assert f"/people/{other.pk}/edit/" in html and 'id="erased-title"' not in html
+
+
+def test_the_edit_page_sends_an_erased_person_back_with_a_message(ada, users, client_for):
+    erased = privacy.person_erase(person=ada, user=users["admin"])
+    client = client_for(users["officer"])
+
+    page = client.get(f"/people/{ada.pk}/edit/", follow=True)
+    assert page.redirect_chain == [(f"/people/{ada.pk}/", 302)]
+    assert f"erased on {_erased_on(erased)}, so the record cannot be edited" in (
+        page.content.decode()
+    )
+    sent = client.post(
+        f"/people/{ada.pk}/edit/",
+        {
+            "first_name": "Ada",
+            "last_name": "Lovelace",
+            "email": "ada@engines.example",
+            "lawful_basis": "public_task",
+        },
+    )
+    assert sent.status_code == 302 and sent["Location"] == f"/people/{ada.pk}/"
+    ada.refresh_from_db()
+    assert ada.full_name == "Erased person" and ada.email is None
+
+
+def test_the_api_and_the_service_refuse_to_edit_an_erased_person(ada, users, api_client_for):
+    from django.core.exceptions import ValidationError
+
+    privacy.person_erase(person=ada, user=users["admin"])
+
+    response = api_client_for(users["officer"]).patch(
+        f"/api/v1/people/{ada.pk}/", {"email": "ada@engines.example"}, format="json"
+    )
+    assert response.status_code == 400
+    assert "erased" in response.json()["non_field_errors"][0]
+    ada.refresh_from_db()
+    with pytest.raises(ValidationError):
+        services.person_update(person=ada, data={"phone": "01865 000111"})
+    ada.refresh_from_db()
+    assert ada.email is None and ada.phone == ""
