@@ -1,5 +1,6 @@
 """Writes to organisations and people: every create, update and merge goes through here."""
 
+from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -42,6 +43,20 @@ PERSON_FIELDS = {
     "consent_source",
     "do_not_contact",
 }
+
+
+# Apps above contacts may hold records that would clash once a duplicate person's links move
+# to the survivor (engagement: two registrations for one event). contacts may not import them
+# (STYLE.md), so they register a step here from their AppConfig.ready(), as they do for the
+# timeline and privacy; each runs inside the merge's transaction, before the links move.
+PersonMergeStep = Callable[[Person, Person], object]
+_person_merge_steps: dict[str, PersonMergeStep] = {}
+
+
+def register_person_merge_step(name: str, step: PersonMergeStep) -> None:
+    """Run `step(survivor, duplicate)` in every person merge, with both people's rows locked
+    and before the duplicate's links move. Registering a name again replaces it."""
+    _person_merge_steps[name] = step
 
 
 def _set_tags(organisation: Organisation, tags: list[str]) -> None:
@@ -238,7 +253,8 @@ def organisation_merge(
 @transaction.atomic
 def person_merge(*, survivor: Person, duplicate: Person, user: Any = None) -> Person:
     """Merge `duplicate` into `survivor` (see `organisation_merge`). Marketing consent is kept
-    only if the survivor had it; do-not-contact wins if either says so."""
+    only if the survivor had it; do-not-contact wins if either says so. The registered merge
+    steps resolve what would clash first (one registration per event)."""
     if survivor.pk == duplicate.pk:
         raise ValidationError("Choose two different people to merge")
     locked = {
@@ -250,6 +266,8 @@ def person_merge(*, survivor: Person, duplicate: Person, user: Any = None) -> Pe
     if len(locked) != 2:
         raise ValidationError("One of these people no longer exists")
     survivor, duplicate = locked[survivor.pk], locked[duplicate.pk]
+    for step in _person_merge_steps.values():
+        step(survivor, duplicate)
     _repoint_links(model=Person, survivor=survivor, duplicate=duplicate)
     email = duplicate.email
     do_not_contact = duplicate.do_not_contact

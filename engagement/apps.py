@@ -23,3 +23,13 @@ class EngagementConfig(AppConfig):
             eraser=engagement_privacy.erase_person,
             activity=engagement_privacy.recent_activity,
         )
+
+        from contacts import services as contacts_services
+        from engagement.services import events as event_services
+
+        contacts_services.register_person_merge_step(
+            "registrations",
+            lambda survivor, duplicate: event_services.registration_merge(
+                survivor=survivor, duplicate=duplicate
+            ),
+        )

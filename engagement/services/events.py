@@ -18,7 +18,7 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F, Max, Model, QuerySet
+from django.db.models import Count, F, Max, Model, QuerySet
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.text import slugify
@@ -478,6 +478,90 @@ def registration_cancel(*, registration: Registration, by_organiser: bool = Fals
         "registration %s cancelled (%s)", current.pk, "organiser" if by_organiser else "self"
     )
     return current
+
+
+# --- Merging people -------------------------------------------------------------------------
+
+# Which of one person's registrations for an event a merge keeps: a place, then a place in the
+# queue, then a cancelled one. A person holds one registration per event (SPEC §2: signing up
+# again gets the existing one back, never a second).
+_MERGE_KEEPS_FIRST = {
+    RegistrationStatus.CONFIRMED: 0,
+    RegistrationStatus.WAITLISTED: 1,
+    RegistrationStatus.CANCELLED: 2,
+}
+
+
+def _merge_rank(registration: Registration) -> tuple[int, bool, int, Any, int]:
+    return (
+        _MERGE_KEEPS_FIRST[RegistrationStatus(registration.status)],
+        registration.attended is not True,  # a checked-in place before one not yet used
+        registration.waitlist_position or 0,  # the nearer the front of the queue
+        registration.created,
+        registration.pk,
+    )
+
+
+@transaction.atomic
+def registration_merge(*, survivor: Person, duplicate: Person) -> list[int]:
+    """Before a person merge moves `duplicate`'s registrations to `survivor`: for each event
+    where the two hold more than one registration between them, keep the best (see
+    `_merge_rank`; the earliest wins a tie) and delete the others, so the survivor ends with
+    one. The places they held are given up as `registration_cancel` gives them up, under the
+    event's row lock: the queue closes up behind a dropped waitlist position, and a dropped
+    confirmed place goes to the front of the waitlist at once, unless the event has ended (no
+    one is told of a place at an event that is over). The kept registration takes the dropped
+    ones' requirements if it has none. Returns the ids deleted.
+
+    Called from `contacts.services.person_merge` (registered in EngagementConfig.ready()),
+    with both people's rows locked; events are locked here in key order, before any of their
+    registrations is touched, as sign-ups and cancellations lock them.
+    """
+    people = [survivor.pk, duplicate.pk]
+    clashing = list(
+        Registration.objects.filter(person_id__in=people)
+        .values("event_id")
+        .annotate(registrations=Count("id"))
+        .filter(registrations__gt=1)
+        .order_by("event_id")
+        .values_list("event_id", flat=True)
+    )
+    deleted: list[int] = []
+    for event_id in clashing:
+        locked_event = _lock_event(event_id)
+        held = sorted(
+            Registration.objects.select_for_update().filter(
+                event=locked_event, person_id__in=people
+            ),
+            key=_merge_rank,
+        )
+        kept, dropped = held[0], held[1:]
+        # From the back of the queue forwards, so closing one gap never moves a position
+        # still to be dropped.
+        dropped.sort(key=lambda registration: -(registration.waitlist_position or 0))
+        freed_a_place = False
+        for registration in dropped:
+            if not kept.requirements and registration.requirements:
+                kept.requirements = registration.requirements
+                kept.save(update_fields=["requirements", "updated"])
+            position = registration.waitlist_position
+            was = registration.status
+            deleted.append(registration.pk)
+            registration.delete()
+            if was == RegistrationStatus.WAITLISTED and position is not None:
+                _close_gap(locked_event, position)
+            elif was == RegistrationStatus.CONFIRMED:
+                freed_a_place = True
+        if freed_a_place and locked_event.ends_at > timezone.now():
+            _fill_from_waitlist(locked_event)
+        logger.info(
+            "person merge %s into %s kept registration %s for event %s",
+            duplicate.pk,
+            survivor.pk,
+            kept.pk,
+            event_id,
+        )
+    return deleted
 
 
 # --- Check-in -------------------------------------------------------------------------------
