@@ -1,15 +1,26 @@
-"""Django admin for follow-up actions, filtered by the same visibility rule as every other
-read. Interactions are administered from insights.admin, with their insights inline, so
-that a change to an interaction's confidentiality reaches its insights."""
+"""Django admin for follow-up actions, events and registrations, filtered by the same rules
+as every other read. Interactions are administered from insights.admin, with their insights
+inline, so that a change to an interaction's confidentiality reaches its insights."""
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.html import format_html
 
-from engagement.models import Action
+from contacts import roles
+from engagement.models import Action, Event, EventStatus, Registration
+from engagement.selectors import events as event_selectors
 from engagement.selectors import interactions as selectors
+from engagement.services import events as event_services
+
+# Who reads events and registrations, as on the organisers' pages and the API (SPEC §1):
+# officers and organisers (admins hold every role). Never the growth group: registrations
+# are personal data, and an event's page lists them.
+EVENT_READERS = (roles.OFFICER, roles.ORGANISER)
 
 
 @admin.register(Action)
@@ -33,3 +44,204 @@ class ActionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         elif obj.status == "open":
             obj.completed_at = None
         super().save_model(request, obj, form, change)
+
+
+class EventAdminForm(forms.ModelForm):  # type: ignore[type-arg]
+    """The checks engagement.services.events makes, as form errors rather than a failed save."""
+
+    online_url = forms.URLField(
+        required=False, max_length=200, assume_scheme="https", label="Online URL"
+    )
+
+    class Meta:
+        model = Event
+        fields = [
+            "title",
+            "slug",
+            "kind",
+            "status",
+            "description",
+            "organiser",
+            "hosted_by",
+            "starts_at",
+            "ends_at",
+            "venue_name",
+            "venue_address",
+            "online_url",
+            "accessibility_info",
+            "capacity",
+            "waitlist_enabled",
+            "registration_opens_at",
+            "registration_closes_at",
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        starts, ends = cleaned.get("starts_at"), cleaned.get("ends_at")
+        if starts and ends and ends <= starts:
+            self.add_error("ends_at", "The event must end after it starts")
+        opens, closes = cleaned.get("registration_opens_at"), cleaned.get("registration_closes_at")
+        if opens and closes and closes <= opens:
+            self.add_error("registration_closes_at", "Registration must close after it opens")
+        # The instance still holds the stored values here: the form applies its own afterwards.
+        status = cleaned.get("status")
+        if self.instance.status == EventStatus.CANCELLED and status != EventStatus.CANCELLED:
+            self.add_error("status", "A cancelled event cannot be reopened")
+        return cleaned
+
+
+@admin.register(Event)
+class EventAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """Events, saved through engagement.services.events so the rules of SPEC §2 hold here too:
+    a raised capacity promotes from the waitlist at once, and cancelling tells everyone
+    registered. Registrations are linked, not inlined, so a large event's page stays small."""
+
+    form = EventAdminForm
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "kind", "status", "description"]}),
+        ("Who", {"fields": ["organiser", "hosted_by"]}),
+        (
+            "When and where",
+            {
+                "fields": [
+                    "starts_at",
+                    "ends_at",
+                    "venue_name",
+                    "venue_address",
+                    "online_url",
+                    "accessibility_info",
+                ]
+            },
+        ),
+        (
+            "Places",
+            {
+                "fields": [
+                    "capacity",
+                    "waitlist_enabled",
+                    "registration_opens_at",
+                    "registration_closes_at",
+                    "registrations",
+                ]
+            },
+        ),
+        ("Record", {"fields": ["reminder_sent_at", "created", "updated"]}),
+    ]
+    list_display = [
+        "title",
+        "starts_at",
+        "kind",
+        "status",
+        "capacity",
+        "confirmed",
+        "waitlisted",
+        "organiser",
+        "hosted_by",
+    ]
+    list_filter = ["status", "kind", "waitlist_enabled"]
+    search_fields = ["title", "slug", "venue_name", "hosted_by__name"]
+    date_hierarchy = "starts_at"
+    ordering = ["-starts_at", "-id"]
+    autocomplete_fields = ["organiser", "hosted_by"]
+    prepopulated_fields = {"slug": ("title",)}
+    readonly_fields = ["registrations", "reminder_sent_at", "created", "updated"]
+    list_select_related = ["organiser", "hosted_by"]
+    show_full_result_count = False
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Event]:
+        if not roles.has_role(request.user, *EVENT_READERS):
+            return Event.objects.none()
+        # With the place counts, aggregated in the same query as the page of events.
+        return event_selectors.event_list()
+
+    @admin.display(description="Confirmed")
+    def confirmed(self, event: Event) -> int:
+        return getattr(event, "confirmed_count", 0)
+
+    @admin.display(description="Waitlisted")
+    def waitlisted(self, event: Event) -> int:
+        return getattr(event, "waitlisted_count", 0)
+
+    @admin.display(description="Registrations")
+    def registrations(self, event: Event) -> str:
+        if event.pk is None:
+            return "None yet"
+        url = reverse("admin:engagement_registration_changelist")
+        return format_html(
+            '<a href="{}?event__id__exact={}">{} confirmed, {} waitlisted: see them all</a>',
+            url,
+            event.pk,
+            getattr(event, "confirmed_count", 0),
+            getattr(event, "waitlisted_count", 0),
+        )
+
+    def save_model(self, request: HttpRequest, obj: Event, form: Any, change: bool) -> None:
+        fields = form.changed_data if change else list(form.cleaned_data)
+        data = {
+            name: form.cleaned_data[name] for name in fields if name in event_services.EVENT_FIELDS
+        }
+        if change:
+            event_services.event_update(event=obj, data=data)
+        else:
+            obj.pk = event_services.event_create(data=data, user=request.user).pk
+        obj.refresh_from_db()
+
+
+@admin.register(Registration)
+class RegistrationAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """Registrations, to look at only: a change here would bypass the event's row lock that
+    keeps places within capacity and the waitlist gap-free (engagement.services.events).
+    Organisers cancel and check in on the event's pages. The cancel token is a secret that
+    works as a credential, so it is not shown."""
+
+    list_display = [
+        "person",
+        "event",
+        "organisation",
+        "email",
+        "status",
+        "waitlist_position",
+        "attended",
+        "created",
+    ]
+    list_filter = ["status", "attended", "event__status"]
+    search_fields = [
+        "email",
+        "person__first_name",
+        "person__last_name",
+        "organisation__name",
+        "event__title",
+    ]
+    fields = [
+        "event",
+        "person",
+        "organisation",
+        "email",
+        "status",
+        "waitlist_position",
+        "requirements",
+        "attended",
+        "checked_in_at",
+        "cancelled_at",
+        "confirmation_sent_at",
+        "created",
+        "updated",
+    ]
+    raw_id_fields = ["event", "person", "organisation"]
+    list_select_related = ["person", "event", "organisation"]
+    ordering = ["-created", "-id"]
+    show_full_result_count = False
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Registration]:
+        if not roles.has_role(request.user, *EVENT_READERS):
+            return Registration.objects.none()
+        return event_selectors.registration_list()
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
