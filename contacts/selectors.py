@@ -62,9 +62,11 @@ def organisation_duplicates(*, limit: int = 200) -> list[tuple[str, list[Organis
 
 def person_duplicates(*, limit: int = 200) -> list[tuple[str, list[Person]]]:
     """People with the same name at the same organisation (emails are unique already).
-    Two queries whatever the number of groups: the duplicated keys, then their people."""
+    Two queries whatever the number of groups: the duplicated keys, then their people. Erased
+    records (all called "Erased person") are not duplicates of anyone."""
     rows = list(
-        Person.objects.values("first_name", "last_name", "organisation_id")
+        Person.objects.filter(erased_at__isnull=True)
+        .values("first_name", "last_name", "organisation_id")
         .annotate(n=Count("id"))
         .filter(n__gt=1)
         .order_by("last_name", "first_name", "organisation_id")[:limit]
@@ -74,7 +76,9 @@ def person_duplicates(*, limit: int = 200) -> list[tuple[str, list[Person]]]:
     keys = [(row["first_name"], row["last_name"], row["organisation_id"]) for row in rows]
     members: dict[tuple[str, str, int | None], list[Person]] = {key: [] for key in keys}
     candidates = person_list().filter(
-        first_name__in={key[0] for key in keys}, last_name__in={key[1] for key in keys}
+        erased_at__isnull=True,
+        first_name__in={key[0] for key in keys},
+        last_name__in={key[1] for key in keys},
     )
     for person in candidates.order_by("id"):
         key = (person.first_name, person.last_name, person.organisation_id)

@@ -266,6 +266,10 @@ def person_merge(*, survivor: Person, duplicate: Person, user: Any = None) -> Pe
     if len(locked) != 2:
         raise ValidationError("One of these people no longer exists")
     survivor, duplicate = locked[survivor.pk], locked[duplicate.pk]
+    if survivor.erased_at or duplicate.erased_at:
+        # Merging would tie an erased record's history (or fill its blanks) back to a named
+        # person: the erasure would be undone in effect.
+        raise ValidationError("A person whose personal data was erased cannot be merged")
     for step in _person_merge_steps.values():
         step(survivor, duplicate)
     _repoint_links(model=Person, survivor=survivor, duplicate=duplicate)

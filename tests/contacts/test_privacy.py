@@ -316,3 +316,21 @@ def test_the_api_and_the_service_refuse_to_edit_an_erased_person(ada, users, api
         services.person_update(person=ada, data={"phone": "01865 000111"})
     ada.refresh_from_db()
     assert ada.email is None and ada.phone == ""
+
+
+def test_an_erased_person_is_never_a_duplicate_nor_merged(ada, users, api_client_for):
+    from contacts import selectors
+
+    twin = PersonFactory(organisation=ada.organisation)
+    other_twin = PersonFactory(organisation=ada.organisation)
+    privacy.person_erase(person=twin, user=users["admin"])
+    privacy.person_erase(person=other_twin, user=users["admin"])
+    # Both are now "Erased person" at one organisation: not a duplicate pair.
+    assert selectors.person_duplicates() == []
+
+    response = api_client_for(users["officer"]).post(
+        f"/api/v1/people/{ada.pk}/merge/", {"duplicate": twin.pk}, format="json"
+    )
+    assert response.status_code == 400
+    assert "erased" in json.dumps(response.json())
+    assert Person.objects.filter(pk=twin.pk).exists()
