@@ -670,7 +670,7 @@ def write_report(
         f"- **Machine**: {host['cpus']} CPUs ({host['cpu']}), {host['memory']} memory; "
         f"PostgreSQL {host['postgres']}; Python {host['python']}",
         f"- **Load average** before / after the run: {host['load']} / {load_after} "
-        "(the 2 cores were shared with other work: see the note on noise)",
+        "(the run's own load included: see the note on noise)",
         f"- **Server**: gunicorn, {args.workers} workers × {args.threads} threads (gthread), "
         "DEBUG off, loopback; sessions and data in PostgreSQL; sign-up tasks queued to Redis",
         f"- **Load**: {args.requests} measured requests per page after {args.warmup} warm-up, "
@@ -757,9 +757,9 @@ def write_report(
         "",
         "## Noise",
         "",
-        "The machine has 2 cores, shared during this run with other processes (test suites of "
-        "other work in progress); the load average above shows how busy it was. The load "
-        "generator itself runs on the same 2 cores as gunicorn and PostgreSQL. Closed-loop "
+        "The machine has 2 cores; the load average before the run says whether other work "
+        "shared them (near 0: idle). The load generator itself runs on the same 2 cores as "
+        "gunicorn and PostgreSQL. Closed-loop "
         "latency with 10 clients on 2 cores is roughly 10 × service time ÷ 2, so figures move "
         "by tens of percent between runs; the *alone* column (one request at a time) is the "
         "steadiest figure.",
