@@ -3,6 +3,7 @@
 import django_filters
 from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
+from django.db.models.functions import Upper
 
 from contacts import sic
 from contacts.models import Organisation, OrganisationKind, Person, SizeBand
@@ -69,10 +70,20 @@ class PersonFilterSet(django_filters.FilterSet):
 
     def search(self, queryset: QuerySet[Person], name: str, value: str) -> QuerySet[Person]:
         words = value.split()
+        if not words:
+            return queryset
         for word in words:
             queryset = queryset.filter(
                 Q(first_name__icontains=word)
                 | Q(last_name__icontains=word)
                 | Q(email__icontains=word)
             )
-        return queryset
+        if min(len(word) for word in words) < 3:
+            # Too short for a trigram: it matches much of the table, so walking the name
+            # index finds a page of matches at once.
+            return queryset
+        # Still alphabetical (now ignoring case), but by an expression the name index does not
+        # cover: PostgreSQL then gathers the matches through the trigram indexes
+        # (contacts.0005) and sorts those few, instead of walking the name index from "A" and
+        # filtering 150,000 rows to reach the "Smith"s (400 ms at 200,000 people).
+        return queryset.order_by(Upper("last_name"), Upper("first_name"), "id")

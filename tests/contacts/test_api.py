@@ -272,3 +272,20 @@ def test_it_refuses_to_merge_a_record_into_itself(api_client_for, officer):
         f"{ORGS}{organisation.pk}/merge/", {"duplicate": organisation.pk}, format="json"
     )
     assert response.status_code == 400
+
+
+@pytest.mark.parametrize("query", ["smith", "SMI", "sm"])
+def test_people_search_matches_names_and_email_in_alphabetical_order(
+    api_client_for, officer, query
+):
+    # Every word must match the first name, last name or email, ignoring case; the results
+    # stay alphabetical by last then first name whichever way the search is ordered inside.
+    PersonFactory(first_name="Ann", last_name="smithson", email="a@one.example")
+    PersonFactory(first_name="Bea", last_name="Arrowsmith", email="b@two.example")
+    PersonFactory(first_name="Smith", last_name="Jones", email="c@three.example")
+    PersonFactory(first_name="Cal", last_name="Brown", email="cal.smith@four.example")
+    PersonFactory(first_name="Dee", last_name="Green", email="dee@five.example")
+    rows = api_client_for(officer).get(f"{PEOPLE}?q={query}").json()["results"]
+    assert [row["last_name"] for row in rows] == ["Arrowsmith", "Brown", "Jones", "smithson"]
+    narrowed = api_client_for(officer).get(f"{PEOPLE}?q={query}+cal").json()["results"]
+    assert [row["last_name"] for row in narrowed] == ["Brown"]
