@@ -13,6 +13,7 @@ from django.utils.html import format_html
 
 from contacts import roles
 from engagement.models import Action, Event, EventStatus, Registration
+from engagement.roles import EVENT_READERS
 from engagement.selectors import events as event_selectors
 from engagement.selectors import interactions as selectors
 from engagement.services import events as event_services
@@ -20,7 +21,6 @@ from engagement.services import events as event_services
 # Who reads events and registrations, as on the organisers' pages and the API (SPEC §1):
 # officers and organisers (admins hold every role). Never the growth group: registrations
 # are personal data, and an event's page lists them.
-EVENT_READERS = (roles.OFFICER, roles.ORGANISER)
 
 
 @admin.register(Action)

@@ -23,16 +23,14 @@ from engagement import ratelimit
 from engagement.filtersets.events import EventFilterSet
 from engagement.forms.events import EventForm, SignUpForm
 from engagement.models import Event, EventStatus, Registration, RegistrationStatus
+from engagement.roles import EVENT_READERS, EVENT_WRITERS
 from engagement.selectors import events as event_selectors
 from engagement.services import events as event_services
 
-READ: tuple[str, ...] = (roles.ORGANISER, roles.OFFICER)
-WRITE: tuple[str, ...] = (roles.ORGANISER,)
-
 
 class OrganiserView(RoleRequiredMixin, View):
-    read_roles: tuple[str, ...] = READ
-    write_roles: tuple[str, ...] = WRITE
+    read_roles: tuple[str, ...] = EVENT_READERS
+    write_roles: tuple[str, ...] = EVENT_WRITERS
 
     def event(self, pk: int) -> Event:
         return get_object_or_404(event_selectors.event_list(), pk=pk)
@@ -72,7 +70,7 @@ class EventListView(OrganiserView):
 
 
 def _can_edit(request: HttpRequest) -> bool:
-    return roles.has_role(request.user, *WRITE)
+    return roles.has_role(request.user, *EVENT_WRITERS)
 
 
 class EventCalendarView(OrganiserView):
@@ -115,7 +113,7 @@ class EventCalendarView(OrganiserView):
 
 
 class EventCreateView(OrganiserView):
-    read_roles = WRITE
+    read_roles = EVENT_WRITERS
 
     def get(self, request: HttpRequest) -> HttpResponse:
         return render(request, "engagement/events/form.html", {"form": EventForm()})
@@ -137,7 +135,7 @@ class EventCreateView(OrganiserView):
 
 
 class EventEditView(OrganiserView):
-    read_roles = WRITE
+    read_roles = EVENT_WRITERS
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         event = self.event(pk)
@@ -191,7 +189,7 @@ class EventPublishView(OrganiserView):
 
 
 class EventCancelView(OrganiserView):
-    read_roles = WRITE
+    read_roles = EVENT_WRITERS
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         return render(request, "engagement/events/cancel.html", {"event": self.event(pk)})
@@ -229,7 +227,7 @@ class RegistrationListView(OrganiserView):
 
 
 class RegistrationCancelView(OrganiserView):
-    read_roles = WRITE
+    read_roles = EVENT_WRITERS
 
     def registration(self, pk: int, registration_pk: int) -> Registration:
         return get_object_or_404(

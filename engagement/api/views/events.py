@@ -13,19 +13,17 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from contacts import roles
 from contacts.permissions import RoleAccess
 from engagement import ratelimit
 from engagement.api.serializers import events as event_serializers
 from engagement.filtersets.events import EventFilterSet, RegistrationFilterSet
 from engagement.models import Event, EventStatus, Registration
+from engagement.roles import EVENT_READERS, EVENT_WRITERS
 from engagement.selectors import events as event_selectors
 from engagement.services import events as event_services
 
 # Officers read events (the dashboard shows upcoming ones); organisers run them. The growth
 # group sees no events or registrations: they hold personal data (SPEC §1).
-EVENT_READ = (roles.OFFICER, roles.ORGANISER)
-EVENT_WRITE = (roles.ORGANISER,)
 
 RATE_LIMITED = {
     "detail": "Too many sign-ups from your network address. Please wait a minute and try again."
@@ -38,8 +36,8 @@ class EventViewSet(viewsets.ModelViewSet):  # type: ignore[type-arg]
     serializer_class = event_serializers.EventSerializer
     filterset_class = EventFilterSet
     permission_classes = [RoleAccess]
-    read_roles = EVENT_READ
-    write_roles = EVENT_WRITE
+    read_roles = EVENT_READERS
+    write_roles = EVENT_WRITERS
 
     def get_queryset(self) -> QuerySet[Event]:
         return event_selectors.event_list()
@@ -82,8 +80,8 @@ class EventRegistrationList(ListAPIView):  # type: ignore[type-arg]
     serializer_class = event_serializers.RegistrationSerializer
     filterset_class = RegistrationFilterSet
     permission_classes = [RegistrationAccess]
-    read_roles = EVENT_READ
-    write_roles = EVENT_WRITE
+    read_roles = EVENT_READERS
+    write_roles = EVENT_WRITERS
 
     def get_queryset(self) -> QuerySet[Registration]:
         if getattr(self, "swagger_fake_view", False):  # the OpenAPI schema generator
@@ -94,8 +92,8 @@ class EventRegistrationList(ListAPIView):  # type: ignore[type-arg]
 
 class _RegistrationAction(APIView):
     permission_classes = [RegistrationAccess]
-    read_roles = EVENT_READ
-    write_roles = EVENT_WRITE
+    read_roles = EVENT_READERS
+    write_roles = EVENT_WRITERS
     serializer_class = event_serializers.RegistrationSerializer
 
     def registration(self, event_pk: int, pk: int) -> Registration:
