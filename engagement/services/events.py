@@ -417,8 +417,10 @@ def _close_gap(event: Event, position: int) -> None:
 
 
 def _fill_from_waitlist(event: Event) -> list[Registration]:
-    """Promote from the front of the waitlist while places are free (event row locked)."""
-    if event.status == EventStatus.CANCELLED:
+    """Promote from the front of the waitlist while places are free (event row locked). Never
+    for a cancelled event, nor once it has ended: a place at a past event is no use to anyone,
+    and a "you have a place" email for it would only confuse."""
+    if event.status == EventStatus.CANCELLED or event.ends_at <= timezone.now():
         return []
     free = event.capacity - event.registrations.filter(status=RegistrationStatus.CONFIRMED).count()
     if free <= 0:

@@ -11,7 +11,7 @@ from icalendar import Calendar
 
 from contacts.models import Organisation, Person
 from engagement import emails, tasks
-from engagement.models import Registration
+from engagement.models import Event, Registration
 from engagement.services import events as services
 from tests.factories import OrganisationFactory, PersonFactory
 from tests.factories_events import (
@@ -159,6 +159,24 @@ def test_cancelling_a_confirmed_place_promotes_the_first_waiting_and_emails(
     assert by_recipient[promoted.email].subject.startswith("Good news, a place has come up")
     assert by_recipient[promoted.email].attachments[0][0] == "invitation.ics"
     assert len(mail.outbox) == 2
+
+
+def test_an_organiser_cancelling_a_place_after_the_event_promotes_nobody(
+    django_capture_on_commit_callbacks,
+):
+    event = EventFactory(capacity=1)
+    booked = create(event, 0)
+    waiting = create(event, 1)
+    Event.objects.filter(pk=event.pk).update(
+        starts_at=timezone.now() - datetime.timedelta(days=2),
+        ends_at=timezone.now() - datetime.timedelta(days=2) + datetime.timedelta(hours=2),
+    )
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.registration_cancel(registration=booked, by_organiser=True)
+    waiting.refresh_from_db()
+    assert (waiting.status, waiting.waitlist_position) == ("waitlisted", 1)
+    assert not [m for m in mail.outbox if m.subject.startswith("Good news")]
 
 
 def test_cancelling_a_waitlisted_place_closes_the_gap():
