@@ -14,6 +14,16 @@ pytest_plugins = ["tests.brokers"]
 ROLES = ("officer", "organiser", "growth_group", "admin")
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _fast_password_hashing() -> None:
+    """Every factory user gets a hashed password; with production's PBKDF2 (a million
+    iterations) that was about a third of a second per user and most of the suite's time.
+    Tests check that passwords work, not how hard they are to crack."""
+    from django.conf import settings
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture(autouse=True)
 def _clear_cache() -> None:
     # Rate limits and login throttles live in the cache; each test starts clean.
