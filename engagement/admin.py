@@ -12,15 +12,11 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from contacts import roles
-from engagement.models import Action, Event, EventStatus, Registration
+from engagement.models import Action, Event, Registration
 from engagement.roles import EVENT_READERS
 from engagement.selectors import events as event_selectors
 from engagement.selectors import interactions as selectors
 from engagement.services import events as event_services
-
-# Who reads events and registrations, as on the organisers' pages and the API (SPEC §1):
-# officers and organisers (admins hold every role). Never the growth group: registrations
-# are personal data, and an event's page lists them.
 
 
 @admin.register(Action)
@@ -75,19 +71,17 @@ class EventAdminForm(forms.ModelForm):  # type: ignore[type-arg]
             "registration_closes_at",
         ]
 
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean() or {}
-        starts, ends = cleaned.get("starts_at"), cleaned.get("ends_at")
-        if starts and ends and ends <= starts:
-            self.add_error("ends_at", "The event must end after it starts")
-        opens, closes = cleaned.get("registration_opens_at"), cleaned.get("registration_closes_at")
-        if opens and closes and closes <= opens:
-            self.add_error("registration_closes_at", "Registration must close after it opens")
-        # The instance still holds the stored values here: the form applies its own afterwards.
-        status = cleaned.get("status")
-        if self.instance.status == EventStatus.CANCELLED and status != EventStatus.CANCELLED:
-            self.add_error("status", "A cancelled event cannot be reopened")
-        return cleaned
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The stored status, before the form applies its own to the instance.
+        self.stored_status = self.instance.status if self.instance.pk else None
+
+    def _post_clean(self) -> None:
+        super()._post_clean()  # type: ignore[misc]  # the instance now holds the form's values
+        rules = event_services.event_rules(self.instance, previous_status=self.stored_status)
+        for name, messages in rules.items():
+            if name not in self.errors:  # one complaint per field (the slug's may be there)
+                self.add_error(name if name in self.fields else None, messages)
 
 
 @admin.register(Event)

@@ -91,12 +91,12 @@ def _unique_slug(title: str, *, exclude_pk: int | None = None) -> str:
     return slug
 
 
-def _validate_event(event: Event) -> None:
+def event_rules(event: Event, *, previous_status: str | None = None) -> dict[str, list[str]]:
+    """The rules an event must keep beyond each field's own validation (SPEC §2), as
+    {field: [messages]}: it ends after it starts, registration closes after it opens, at least
+    one place, a web address of its own, and a cancelled event (`previous_status`) stays
+    cancelled. The services and the admin's form both check them here."""
     errors: dict[str, list[str]] = {}
-    try:
-        event.full_clean(validate_constraints=False)
-    except ValidationError as exc:
-        errors = exc.message_dict
     if event.starts_at and event.ends_at and event.ends_at <= event.starts_at:
         errors.setdefault("ends_at", []).append("The event must end after it starts")
     if event.capacity is not None and event.capacity < 1:
@@ -108,6 +108,19 @@ def _validate_event(event: Event) -> None:
         )
     if event.slug and Event.objects.filter(slug=event.slug).exclude(pk=event.pk).exists():
         errors.setdefault("slug", []).append("Another event already uses this web address")
+    if previous_status == EventStatus.CANCELLED and event.status != EventStatus.CANCELLED:
+        errors.setdefault("status", []).append("A cancelled event cannot be reopened")
+    return errors
+
+
+def _validate_event(event: Event, *, previous_status: str | None = None) -> None:
+    errors: dict[str, list[str]] = {}
+    try:
+        event.full_clean(validate_constraints=False)
+    except ValidationError as exc:
+        errors = exc.message_dict
+    for name, messages in event_rules(event, previous_status=previous_status).items():
+        errors.setdefault(name, []).extend(messages)
     if errors:
         raise ValidationError(errors)
 
@@ -145,9 +158,7 @@ def event_update(*, event: Event, data: dict[str, Any]) -> Event:
     _apply(locked, data)
     if not locked.slug:
         locked.slug = _unique_slug(locked.title, exclude_pk=locked.pk)
-    if previous_status == EventStatus.CANCELLED and locked.status != EventStatus.CANCELLED:
-        raise ValidationError({"status": "A cancelled event cannot be reopened"})
-    _validate_event(locked)
+    _validate_event(locked, previous_status=previous_status)
     locked.save()
     _fill_from_waitlist(locked)
     if wants_cancel:
@@ -554,7 +565,7 @@ def registration_merge(*, survivor: Person, duplicate: Person) -> list[int]:
                 _close_gap(locked_event, position)
             elif was == RegistrationStatus.CONFIRMED:
                 freed_a_place = True
-        if freed_a_place and locked_event.ends_at > timezone.now():
+        if freed_a_place:
             _fill_from_waitlist(locked_event)
         logger.info(
             "person merge %s into %s kept registration %s for event %s",
