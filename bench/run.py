@@ -9,7 +9,7 @@
    drives every page with a bounded closed-loop load from a second process (`bench.load`):
    a fixed number of requests from 10 concurrent clients, capped in time.
 4. Times the one-year evidence summary job in-process against the single hand-written SQL
-   aggregate `insights.aggregation.per_theme_counts_sql`.
+   aggregate `evidence.aggregation.per_theme_counts_sql`.
 5. Writes BENCHMARKS.md and exits non-zero when any page exceeds its query budget (or an API
    list's query count changes with its page size, or a page answers with errors).
 """
@@ -488,12 +488,12 @@ def time_summary(officer: Any, repeats: int = 3) -> dict[str, Any]:
     """The one-year summary job end to end (claim, aggregate, store), against the single SQL
     aggregate of the same per-theme counts; best of `repeats` each, alternating."""
     try:
-        from insights import aggregation, tasks
+        from evidence import aggregation, tasks
     except ImportError as exc:
         return {"skipped": f"evidence summaries are not there yet ({exc})"}
     if not hasattr(aggregation, "per_theme_counts_sql"):
-        return {"skipped": "insights.aggregation.per_theme_counts_sql does not exist yet"}
-    from insights.models import EvidenceSummary
+        return {"skipped": "evidence.aggregation.per_theme_counts_sql does not exist yet"}
+    from evidence.models import EvidenceSummary
 
     today = datetime.date.today()
     start = today - datetime.timedelta(days=364)

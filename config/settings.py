@@ -58,6 +58,8 @@ INSTALLED_APPS = [
     "contacts",
     "engagement",
     "insights",
+    "evidence",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -193,12 +195,12 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {}
 # Evidence summaries (SPEC §2): the last full month, requested on the 1st at 02:30 local time.
 # Kept here rather than in django-celery-beat: the schedule is policy, reviewed and versioned
 # with the code, and the job is idempotent if beat fires twice.
-CELERY_BEAT_SCHEDULE["insights-monthly-summary"] = {
-    "task": "insights.tasks.request_monthly_summary",
+CELERY_BEAT_SCHEDULE["evidence-monthly-summary"] = {
+    "task": "evidence.tasks.request_monthly_summary",
     "schedule": crontab(minute="30", hour="2", day_of_month="1"),
 }
-CELERY_BEAT_SCHEDULE["insights-requeue-stalled-summaries"] = {
-    "task": "insights.tasks.requeue_stalled_summaries",
+CELERY_BEAT_SCHEDULE["evidence-requeue-stalled-summaries"] = {
+    "task": "evidence.tasks.requeue_stalled_summaries",
     "schedule": 10 * 60.0,
 }
 # Events (SPEC §2): day-before reminders (each event claimed once via reminder_sent_at), and
@@ -336,6 +338,6 @@ AUDITLOG_INCLUDE_TRACKING_MODELS = (
     "engagement.Registration",
     "insights.Theme",
     "insights.Insight",
-    {"model": "insights.EvidenceSummary", "exclude_fields": ["result", "progress", "updated"]},
+    {"model": "evidence.EvidenceSummary", "exclude_fields": ["result", "progress", "updated"]},
     {"model": "auth.User", "exclude_fields": ["password", "last_login"]},
 )

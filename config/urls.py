@@ -10,10 +10,12 @@ api_v1 = [
     path("", include("contacts.api.urls")),
     path("", include("engagement.api.urls")),
     path("", include("insights.api.urls")),
+    path("", include("evidence.api.urls")),
 ]
 
 urlpatterns = [
     path("", include("insights.urls")),
+    path("", include("evidence.urls")),
     path("", include("engagement.urls")),
     path("", include("contacts.urls")),
     path("healthz", contacts_views.healthz, name="healthz"),

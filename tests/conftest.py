@@ -35,8 +35,8 @@ def _clear_cache() -> None:
 @pytest.fixture(autouse=True)
 def _tasks_in_process(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
     """Unit tests run Celery tasks eagerly (still after commit, through on_commit), whatever
-    CELERY_BROKER_URL says. Tests of task delivery itself — marked `celery_worker` or under
-    tests/integration/ — keep the real broker and a real worker.
+    CELERY_BROKER_URL says. Tests of task delivery itself, marked `celery_worker`, keep the
+    real broker and a real worker.
 
     The change goes through the test's own `monkeypatch`, so it is undone in the same
     last-in-first-out order as any other change a test makes to the Celery configuration;
@@ -44,10 +44,7 @@ def _tasks_in_process(request: pytest.FixtureRequest, monkeypatch: pytest.Monkey
     the next test eager."""
     from config.celery import app
 
-    real = request.node.get_closest_marker("celery_worker") or "tests/integration/" in str(
-        request.node.fspath
-    )
-    if not real:
+    if not request.node.get_closest_marker("celery_worker"):
         monkeypatch.setitem(app.conf, "task_always_eager", True)
 
 

@@ -3,7 +3,8 @@
 import factory
 
 from engagement.models import Interaction
-from insights.models import EvidenceSummary, Insight, Theme
+from evidence.models import EvidenceSummary
+from insights.models import Insight, Theme
 from tests.factories import OrganisationFactory
 
 # SPEC §2: the taxonomy shipped with PlaceVoice.

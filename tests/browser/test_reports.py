@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 from playwright.sync_api import expect
 
-from insights.services import summaries as services
+from evidence import services
 from tests.browser.conftest import assert_accessible, sign_in
 from tests.factories import OrganisationFactory, UserFactory
 from tests.factories_summaries import (

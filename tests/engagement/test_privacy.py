@@ -13,7 +13,7 @@ from django.db import IntegrityError, transaction
 from contacts import privacy
 from engagement.models import Interaction, Registration
 from engagement.services import events as event_services
-from insights.aggregation import Scope, build_result
+from evidence.aggregation import Scope, build_result
 from tests.factories import OrganisationFactory, PersonFactory
 from tests.factories_capture import InsightFactory, InteractionFactory
 from tests.factories_events import (

@@ -15,9 +15,9 @@ from django.core.servers.basehttp import ThreadedWSGIServer
 from django.db import connection
 from django.test.testcases import LiveServerThread, _StaticFilesHandler
 
+from demo.load import sign_up_burst
 from engagement.models import Event, Registration
 from engagement.services import events as event_services
-from engagement.signup_load import sign_up_burst
 from tests.factories_events import EventFactory
 
 pytestmark = [
@@ -121,7 +121,7 @@ def test_control_without_the_lock_the_same_load_overbooks(burst_server, monkeypa
 
 
 def test_the_benchmark_helper_reports_a_correct_run_and_cleans_up(burst_server):
-    from engagement.signup_load import bench_sign_ups
+    from demo.load import bench_sign_ups
 
     summary = bench_sign_ups(base_url=burst_server, count=40, capacity=10, concurrency=10)
     assert summary["correct"] is True

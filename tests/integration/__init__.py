@@ -1,1 +1,0 @@
-"""Tests against real services: PostgreSQL, Redis and Celery worker subprocesses."""
