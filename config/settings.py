@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "auditlog",
     "crispy_forms",
     "crispy_forms_gds",
+    "core",
     "contacts",
     "engagement",
     "insights",
@@ -91,7 +92,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
-                "contacts.context_processors.roles",
+                "core.context_processors.roles",
             ],
         },
     },
@@ -229,14 +230,14 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_PAGINATION_CLASS": "contacts.api.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "core.api.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
-    "EXCEPTION_HANDLER": "contacts.api.errors.exception_handler",
+    "EXCEPTION_HANDLER": "core.api.errors.exception_handler",
     # The browsable API's forms list at most this many rows of a related table (100,000
     # organisations at a combined authority); beyond it, ids go in the raw JSON form.
     "HTML_SELECT_CUTOFF": 100,
@@ -248,7 +249,7 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Stakeholder-engagement CRM for local economic development teams.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
-    "SERVE_PERMISSIONS": ["contacts.permissions.IsStaffRole"],
+    "SERVE_PERMISSIONS": ["core.permissions.IsStaffRole"],
     # Self-hosted Swagger UI: no CDN, and no inline script for the CSP to refuse.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 
-from contacts import roles, validators
+from contacts import validators
 from contacts.models import (
     LawfulBasis,
     Organisation,
@@ -20,6 +20,7 @@ from contacts.models import (
     RuralUrban,
     Tag,
 )
+from core import roles
 
 
 def staff_who_manage_accounts(*, also: int | None = None) -> QuerySet[Any]:

@@ -62,7 +62,6 @@ from contacts.models import (
     ImportFormat,
     ImportJob,
     ImportKind,
-    JobStatus,
     LawfulBasis,
     Organisation,
     OrganisationKind,
@@ -73,6 +72,7 @@ from contacts.models import (
     Tag,
     normalise_name,
 )
+from core.models import JobStatus
 
 logger = logging.getLogger(__name__)
 

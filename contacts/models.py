@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 
 from contacts import sic, validators
+from core.models import JobStatus
 
 
 class OrganisationKind(models.TextChoices):
@@ -258,13 +259,6 @@ class ImportKind(models.TextChoices):
 class ImportFormat(models.TextChoices):
     GENERIC = "generic", "PlaceVoice template"
     COMPANIES_HOUSE = "companies_house", "Companies House Basic Company Data"
-
-
-class JobStatus(models.TextChoices):
-    QUEUED = "queued", "Queued"
-    RUNNING = "running", "Running"
-    DONE = "done", "Done"
-    FAILED = "failed", "Failed"
 
 
 class ImportJob(models.Model):

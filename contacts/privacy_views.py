@@ -13,10 +13,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.views.generic import TemplateView
 
-from contacts import privacy, roles, selectors
+from contacts import privacy, selectors
 from contacts.api.privacy import export_filename
-from contacts.permissions import RoleRequiredMixin
 from contacts.views import linked_records
+from core import roles
+from core.permissions import RoleRequiredMixin
 
 
 class PersonExportView(RoleRequiredMixin, TemplateView):

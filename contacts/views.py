@@ -17,18 +17,12 @@ from django.views.decorators.http import require_GET
 from django.views.generic import TemplateView
 
 from contacts import forms as contact_forms
-from contacts import imports, roles, selectors, services, timeline
+from contacts import imports, selectors, services, timeline
 from contacts.filtersets import OrganisationFilterSet, PersonFilterSet
-from contacts.models import (
-    ImportFormat,
-    ImportJob,
-    ImportKind,
-    JobStatus,
-    Organisation,
-    Person,
-    Tag,
-)
-from contacts.permissions import RoleRequiredMixin
+from contacts.models import ImportFormat, ImportJob, ImportKind, Organisation, Person, Tag
+from core import roles
+from core.models import JobStatus
+from core.permissions import RoleRequiredMixin
 
 
 class LoginView(auth_views.LoginView):

@@ -28,7 +28,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from contacts import validators
-from contacts.models import JobStatus, LawfulBasis, Organisation, Person, Tag
+from contacts.models import LawfulBasis, Organisation, Person, Tag
+from core.models import JobStatus
 from engagement.models import (
     Action,
     ActionStatus,

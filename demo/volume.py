@@ -34,8 +34,9 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import connection, models, transaction
 
-from contacts import roles, sic
+from contacts import sic
 from contacts.models import Organisation, Person, Tag, normalise_name, size_band_for
+from core import roles
 from engagement.models import Action, Event, Interaction, Registration
 from insights.models import Insight, Theme
 

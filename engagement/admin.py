@@ -11,7 +11,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html
 
-from contacts import roles
+from core import roles
 from engagement.models import Action, Event, Registration
 from engagement.roles import EVENT_READERS
 from engagement.selectors import events as event_selectors

@@ -8,8 +8,8 @@ from django.db.models.functions import TruncDate
 from django.urls import reverse
 from django.utils import timezone
 
-from contacts import roles
 from contacts.timeline import TimelineEntry
+from core import roles
 from engagement.models import Registration, RegistrationStatus
 from engagement.selectors import events as event_selectors
 

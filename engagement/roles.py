@@ -3,7 +3,7 @@
 Officers read events (to see who is coming and to invite businesses); organisers run them.
 The growth group and the public never see registrations."""
 
-from contacts import roles
+from core import roles
 
 EVENT_READERS: tuple[str, ...] = (roles.OFFICER, roles.ORGANISER)
 EVENT_WRITERS: tuple[str, ...] = (roles.ORGANISER,)

@@ -2,7 +2,7 @@
 
 import django_filters
 
-from contacts.models import JobStatus
+from core.models import JobStatus
 from evidence.models import EvidenceSummary
 
 

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
-from contacts.models import JobStatus
+from core.models import JobStatus
 
 
 class EvidenceSummary(models.Model):

@@ -8,8 +8,9 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from contacts import roles, sic
+from contacts import sic
 from contacts.models import Organisation, SizeBand
+from core import roles
 from evidence.models import EvidenceSummary
 from insights.models import Theme
 

@@ -22,7 +22,8 @@ from django.db.models import Q
 from django.utils import timezone
 
 from contacts import sic
-from contacts.models import JobStatus, SizeBand
+from contacts.models import SizeBand
+from core.models import JobStatus
 from evidence.aggregation import Scope
 from evidence.models import EvidenceSummary
 from insights.models import Theme

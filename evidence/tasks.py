@@ -21,7 +21,7 @@ from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.db import InterfaceError, OperationalError, connection
 
-from contacts.models import JobStatus
+from core.models import JobStatus
 from evidence import aggregation
 from evidence import services as summaries
 from evidence.models import EvidenceSummary

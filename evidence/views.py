@@ -11,9 +11,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views import View
 
-from contacts import roles
-from contacts.models import JobStatus
-from contacts.permissions import RoleRequiredMixin
+from core import roles
+from core.models import JobStatus
+from core.permissions import RoleRequiredMixin
 from evidence import exports, selectors, services
 from evidence.filtersets import EvidenceSummaryFilterSet
 from evidence.forms import SummaryRequestForm

@@ -18,7 +18,8 @@ from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from contacts import privacy, roles
+from contacts import privacy
+from core import roles
 
 
 class _HasRoles(BasePermission):

@@ -15,13 +15,14 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 
-from contacts import roles, selectors, services
+from contacts import selectors, services
 from contacts.api import serializers as contact_serializers
 from contacts.api.privacy import PersonPrivacyActions
 from contacts.api.serializers import _as_drf
 from contacts.filtersets import OrganisationFilterSet, PersonFilterSet
 from contacts.models import ImportJob, Organisation, Person
-from contacts.permissions import RoleAccess
+from core import roles
+from core.permissions import RoleAccess
 
 STAFF_READ_CONTACTS = (roles.OFFICER, roles.ORGANISER)
 

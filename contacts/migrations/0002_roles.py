@@ -1,5 +1,5 @@
 """Create the four role groups of SPEC §1. What each role may do is enforced in code
-(contacts.roles / contacts.permissions) so pages, the API and the admin agree."""
+(core.roles / core.permissions) so pages, the API and the admin agree."""
 
 from django.db import migrations
 

@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from contacts import roles
+from core import roles
 from engagement.models import Action, ActionStatus, Interaction, InteractionKind
 
 

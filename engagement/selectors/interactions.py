@@ -11,8 +11,8 @@ from typing import Any
 from django.db.models import Exists, F, Max, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from contacts import roles
 from contacts.models import Organisation, Person
+from core import roles
 from engagement.models import Action, ActionStatus, Event, EventStatus, Interaction
 
 # Days without contact after which a key account is flagged on the officer's home (issue 3).

@@ -13,8 +13,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from contacts import roles
 from contacts.models import Organisation, Person
+from core import roles
 from engagement.models import (
     Action,
     ActionStatus,

@@ -17,8 +17,8 @@ from django.utils.http import urlencode
 from django.views import View
 from django.views.decorators.cache import never_cache
 
-from contacts import roles
-from contacts.permissions import RoleRequiredMixin
+from core import roles
+from core.permissions import RoleRequiredMixin
 from engagement import ratelimit
 from engagement.filtersets.events import EventFilterSet
 from engagement.forms.events import EventForm, SignUpForm

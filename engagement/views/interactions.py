@@ -9,8 +9,8 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
 
-from contacts import roles
-from contacts.permissions import RoleRequiredMixin
+from core import roles
+from core.permissions import RoleRequiredMixin
 from engagement.filtersets.interactions import InteractionFilterSet
 from engagement.models import ActionStatus
 from engagement.selectors import interactions as selectors

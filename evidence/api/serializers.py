@@ -4,7 +4,7 @@ from typing import Any
 
 from rest_framework import serializers
 
-from contacts import roles
+from core import roles
 from evidence.models import EvidenceSummary
 
 

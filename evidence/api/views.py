@@ -16,9 +16,9 @@ from rest_framework.exceptions import APIException
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from contacts import roles
-from contacts.models import JobStatus
-from contacts.permissions import RoleAccess
+from core import roles
+from core.models import JobStatus
+from core.permissions import RoleAccess
 from evidence import exports, selectors, services
 from evidence.api.serializers import (
     EvidenceSummaryRequestSerializer,

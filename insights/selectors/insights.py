@@ -11,8 +11,8 @@ from django.db import connections, transaction
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.functions import Coalesce
 
-from contacts import roles
 from contacts.models import Organisation, Person
+from core import roles
 from engagement.models import Action, Interaction
 from engagement.selectors import interactions as engagement_selectors
 from insights.models import Insight, Theme

@@ -11,8 +11,8 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views import View
 
-from contacts import roles
-from contacts.permissions import RoleRequiredMixin
+from core import roles
+from core.permissions import RoleRequiredMixin
 from engagement.models import InteractionKind, ParticipationLevel
 from insights.filtersets.insights import InsightFilterSet
 from insights.forms import insights as forms

@@ -9,7 +9,8 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from contacts import imports
-from contacts.models import ImportJob, JobStatus, Organisation, Person, Tag
+from contacts.models import ImportJob, Organisation, Person, Tag
+from core.models import JobStatus
 from tests.factories import OrganisationFactory, PersonFactory
 
 pytestmark = pytest.mark.django_db

@@ -9,7 +9,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from config.celery import app as celery_app
 from contacts import tasks
-from contacts.models import ImportJob, JobStatus, Organisation
+from contacts.models import ImportJob, Organisation
+from core.models import JobStatus
 from tests.brokers import require_broker, reset_producers
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -8,7 +8,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from contacts import imports
-from contacts.models import ImportJob, JobStatus, Organisation
+from contacts.models import ImportJob, Organisation
+from core.models import JobStatus
 
 pytestmark = pytest.mark.django_db
 

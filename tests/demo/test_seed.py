@@ -9,8 +9,8 @@ from django.core.management.base import CommandError
 from django.db import transaction
 from django.db.models import Count, Q
 
-from contacts import roles
 from contacts.models import Organisation, Person
+from core import roles
 from demo import seed as demo
 from engagement.models import Action, Event, Interaction, Registration
 from insights.models import Insight, Theme

@@ -200,7 +200,7 @@ def test_lists_use_cursor_pagination_with_page_size_up_to_200(api_client_for, of
     second = client.get(first["next"]).json()
     assert len(second["results"]) == 1
     assert client.get("/api/v1/insights/?page_size=1000").status_code == 200
-    from contacts.api.pagination import CursorPagination
+    from core.api.pagination import CursorPagination
 
     assert CursorPagination.max_page_size == 200
 

@@ -13,7 +13,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from contacts.permissions import RoleAccess
+from core.permissions import RoleAccess
 from engagement import ratelimit
 from engagement.api.serializers import events as event_serializers
 from engagement.filtersets.events import EventFilterSet, RegistrationFilterSet

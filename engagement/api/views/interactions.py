@@ -4,9 +4,9 @@ insights, so it lives in insights.api (STYLE.md: the higher app composes)."""
 from django.db.models import QuerySet
 from rest_framework import viewsets
 
-from contacts import roles
-from contacts.api.pagination import CursorPagination
-from contacts.permissions import RoleAccess
+from core import roles
+from core.api.pagination import CursorPagination
+from core.permissions import RoleAccess
 from engagement.api.serializers.interactions import ActionSerializer
 from engagement.filtersets.interactions import ActionFilterSet
 from engagement.models import Action

@@ -7,9 +7,9 @@ from rest_framework import status, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from contacts import roles
-from contacts.api.pagination import CursorPagination
-from contacts.permissions import RoleAccess
+from core import roles
+from core.api.pagination import CursorPagination
+from core.permissions import RoleAccess
 from engagement.filtersets.interactions import InteractionFilterSet
 from engagement.models import Interaction
 from insights.api.serializers import insights as serializers

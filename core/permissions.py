@@ -7,7 +7,7 @@ from django.http import HttpRequest, HttpResponseBase
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.request import Request
 
-from contacts import roles
+from core import roles
 
 
 class RoleAccess(BasePermission):

@@ -2,7 +2,7 @@ from typing import Any
 
 from django.http import HttpRequest
 
-from contacts import roles as role_rules
+from core import roles as role_rules
 
 
 def roles(request: HttpRequest) -> dict[str, Any]:
