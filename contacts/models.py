@@ -216,7 +216,9 @@ class Person(models.Model):
         max_length=32, choices=LawfulBasis.choices, default=LawfulBasis.PUBLIC_TASK
     )
     marketing_consent = models.BooleanField(default=False)
-    consent_recorded_at = models.DateTimeField(null=True, blank=True)
+    consent_recorded_at = models.DateTimeField(
+        null=True, blank=True, validators=[validators.validate_reasonable_datetime]
+    )
     consent_source = models.CharField(max_length=200, blank=True, default="")
     do_not_contact = models.BooleanField(default=False)
     # Set when the person's data was erased (UK GDPR, SPEC §4): see contacts.privacy.

@@ -36,9 +36,10 @@ STATUS_NOTICES = {
     max_retries=8,
     ignore_result=True,
 )
-def send_registration_email(registration_id: int, kind: str) -> bool:
+def send_registration_email(registration_id: int, kind: str, again: bool = False) -> bool:
     """Send one email about a registration. Returns False when there is nothing to send: the
-    registration is gone, or a status notice was already sent or is out of date."""
+    registration is gone, or a status notice is out of date or (unless `again`, asked for by
+    a repeated sign-up) was already sent."""
     if kind not in emails.KINDS:
         logger.error("Unknown registration email %r", kind)
         return False
@@ -49,7 +50,8 @@ def send_registration_email(registration_id: int, kind: str) -> bool:
         return False
     wanted_status = STATUS_NOTICES.get(kind)
     if wanted_status is not None and (
-        registration.status != wanted_status or registration.confirmation_sent_at is not None
+        registration.status != wanted_status
+        or (registration.confirmation_sent_at is not None and not again)
     ):
         return False
     if kind == "reminder" and registration.status != RegistrationStatus.CONFIRMED:

@@ -10,11 +10,13 @@ Emails go out from Celery tasks queued with `transaction.on_commit`, so a sign-u
 before any email is attempted and a broker outage never loses it (see `_queue_email`).
 """
 
+import datetime
 import logging
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, connection, transaction
@@ -349,12 +351,16 @@ def registration_create(
 ) -> tuple[Registration, bool]:
     """Sign someone up: confirmed while places remain, else waitlisted (or refused as full
     when the waitlist is off). The same email, ignoring case, gets its existing registration
-    back (returns created=False). Raises ValidationError (bad input) or RegistrationRefused.
+    back (returns created=False) and its notice is sent again to the address on record
+    (`registration_resend_notice`): whoever repeats a sign-up may not know the person, so
+    callers must answer a repeat without the cancel token or any personal detail (SPEC §2).
+    Raises ValidationError (bad input) or RegistrationRefused.
     """
     cleaned = _clean_sign_up(sign_up)
     active = Registration.objects.exclude(status=RegistrationStatus.CANCELLED)
     repeat = _by_email(active.filter(event_id=event.pk), cleaned.email).first()
     if repeat is not None:  # a repeat (double click, second visit) needs no lock
+        registration_resend_notice(registration=repeat)
         return repeat, False
     _check_open(event, timezone.now())  # refuse early; checked again under the lock
 
@@ -372,6 +378,7 @@ def registration_create(
     locked = _lock_event(event.pk)
     existing = _by_email(Registration.objects.filter(event=locked), cleaned.email).first()
     if existing is not None and existing.status != RegistrationStatus.CANCELLED:
+        registration_resend_notice(registration=existing)
         return existing, False
     _check_open(locked, timezone.now())
 
@@ -402,6 +409,32 @@ def registration_create(
         registration.pk, "confirmation" if status == RegistrationStatus.CONFIRMED else "waitlist"
     )
     return registration, True
+
+
+# A repeated sign-up re-sends the notice at most this often per registration, so the public
+# form cannot be used to flood someone's inbox.
+RESEND_INTERVAL = datetime.timedelta(minutes=10)
+
+
+def registration_resend_notice(*, registration: Registration) -> bool:
+    """Send the notice of the registration's current status (confirmation or waitlist, with
+    its cancel link) again to the email on record, after the commit. Returns False when
+    nothing is sent: the place is cancelled, the event is no longer on or has ended, or a
+    re-send went out less than RESEND_INTERVAL ago."""
+    kinds = {
+        RegistrationStatus.CONFIRMED: "confirmation",
+        RegistrationStatus.WAITLISTED: "waitlist",
+    }
+    kind = kinds.get(RegistrationStatus(registration.status))
+    event = registration.event
+    if kind is None or event.status != EventStatus.PUBLISHED or event.ends_at <= timezone.now():
+        return False
+    seconds = int(RESEND_INTERVAL.total_seconds())
+    # add() is atomic (SET NX on Redis): of simultaneous repeats, exactly one re-sends.
+    if not cache.add(f"pv:registration-resend:{registration.pk}", 1, timeout=seconds):
+        return False
+    _queue_email(registration.pk, kind, again=True)
+    return True
 
 
 def _next_position(event: Event) -> int:
@@ -679,10 +712,11 @@ def no_show_count(event: Event) -> int:
 # --- Emails ---------------------------------------------------------------------------------
 
 
-def _queue_email(registration_id: int, kind: str) -> None:
+def _queue_email(registration_id: int, kind: str, *, again: bool = False) -> None:
     """Queue the email after the commit. If the broker is down the sign-up still stands: the
     error is logged, `confirmation_sent_at` stays empty and the periodic sweep
-    (`engagement.tasks.resend_unsent_notices`) sends it later."""
+    (`engagement.tasks.resend_unsent_notices`) sends it later. `again` sends a status notice
+    even though it went out before (a repeated sign-up asks for it)."""
 
     def send() -> None:
         from engagement import tasks  # the tasks module imports this one
@@ -692,6 +726,7 @@ def _queue_email(registration_id: int, kind: str) -> None:
             # re-sends anything that could not be queued.
             tasks.send_registration_email.apply_async(
                 (registration_id, kind),
+                {"again": True} if again else None,
                 retry=True,
                 retry_policy={"max_retries": 1, "interval_start": 0.2, "interval_max": 0.2},
             )

@@ -422,7 +422,7 @@ def public_event(request: HttpRequest, slug: str) -> HttpResponse:
     if not form.is_valid():
         return _public_page(request, event, form)
     try:
-        registration, _created = event_services.registration_create(
+        registration, created = event_services.registration_create(
             event=event,
             sign_up=event_services.SignUp(
                 **{k: v for k, v in form.cleaned_data.items() if k != "website"}
@@ -436,6 +436,20 @@ def public_event(request: HttpRequest, slug: str) -> HttpResponse:
     except ValidationError as exc:
         _add_errors(form, exc)
         return _public_page(request, event, form)
+    if not created:
+        # Whoever typed the email may not be its owner: the answer carries no token, name or
+        # status, and the service has re-sent the notice to the address on record (SPEC §2).
+        return render(
+            request,
+            "public/already_registered.html",
+            {
+                "event": event,
+                "starts_at": timezone.localtime(event.starts_at),
+                "ends_at": timezone.localtime(event.ends_at),
+                "resend_minutes": int(event_services.RESEND_INTERVAL.total_seconds() // 60),
+            },
+        )
+    # A new sign-up sees its own confirmation, whose address carries its own cancel token.
     return redirect("public-registered", slug=event.slug, token=registration.cancel_token)
 
 
@@ -443,7 +457,11 @@ def public_event(request: HttpRequest, slug: str) -> HttpResponse:
 def public_registered(request: HttpRequest, slug: str, token: str) -> HttpResponse:
     """After signing up: confirmed, or waitlisted with the position."""
     registration = event_selectors.registration_by_token(token=token)
-    if registration is None or registration.event.slug != slug:
+    if (
+        registration is None
+        or registration.event.slug != slug
+        or registration.event.status == EventStatus.DRAFT
+    ):
         raise Http404("No such registration")
     return render(
         request,

@@ -65,6 +65,19 @@ def test_a_waitlisted_confirmation_is_accessible_and_gives_the_position(phone_pa
     shot(page, "public-waitlisted-phone")
 
 
+def test_the_already_registered_page_is_accessible(phone_page, live_server):
+    page = phone_page
+    event = EventFactory(capacity=5)
+    RegistrationFactory(event=event, email="mary3@example.com")
+    page.goto(f"{live_server.url}/e/{event.slug}/")
+    fill_sign_up(page, 3)
+    page.click("button[type=submit]")
+    expect(page.locator("h1")).to_have_text("You are already registered")
+    assert "/registered/" not in page.url
+    assert_accessible(page)
+    shot(page, "public-already-registered-phone")
+
+
 def test_a_confirmed_sign_up_and_the_cancel_page_are_accessible(page, live_server):
     event = EventFactory(capacity=5)
     page.goto(f"{live_server.url}/e/{event.slug}/")

@@ -113,6 +113,34 @@ def test_it_rejects_a_bad_person_naming_the_field(payload, field, api_client_for
     assert Person.objects.count() == 0
 
 
+@pytest.mark.parametrize("when", ["0105-03-01T10:00:00Z", "1899-12-31T23:00:00Z", "2101-01-01"])
+def test_it_rejects_a_consent_time_outside_1900_to_2100(when, api_client_for, officer):
+    client = api_client_for(officer)
+    response = client.post(
+        PEOPLE,
+        {"first_name": "Ann", "marketing_consent": True, "consent_recorded_at": when},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert "between 1900 and 2100" in response.json()["consent_recorded_at"][0]
+    assert Person.objects.count() == 0
+    person = PersonFactory()
+    edit = client.patch(f"{PEOPLE}{person.pk}/", {"consent_recorded_at": when}, format="json")
+    assert edit.status_code == 400
+    assert "consent_recorded_at" in edit.json()
+    person.refresh_from_db()
+    assert person.consent_recorded_at is None
+
+
+def test_it_accepts_a_consent_time_at_the_edges_of_the_range(api_client_for, officer):
+    client = api_client_for(officer)
+    for when in ("1900-01-01T12:00:00Z", "2100-12-31T12:00:00Z"):
+        response = client.post(
+            PEOPLE, {"first_name": "Ann", "consent_recorded_at": when}, format="json"
+        )
+        assert response.status_code == 201, response.content
+
+
 def test_it_rejects_an_email_already_held_ignoring_case(api_client_for, officer):
     PersonFactory(email="Ann.Smith@Example.com")
     response = api_client_for(officer).post(

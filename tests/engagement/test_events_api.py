@@ -36,16 +36,49 @@ def test_it_confirms_a_new_sign_up_with_201(public):
     assert response.json() == {"status": "confirmed", "waitlist_position": None}
 
 
-def test_it_returns_the_existing_registration_for_the_same_email_ignoring_case(public):
+@pytest.mark.usefixtures("eager_tasks")
+def test_it_returns_the_existing_registration_for_the_same_email_ignoring_case(
+    public, django_capture_on_commit_callbacks
+):
     event = EventFactory(capacity=1)
-    first = public.post(sign_up_url(event.slug), sign_up_data(1), format="json")
-    again = public.post(
-        sign_up_url(event.slug), sign_up_data(1, email="ADA1@Engines.Example"), format="json"
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        first = public.post(sign_up_url(event.slug), sign_up_data(1), format="json")
+    with django_capture_on_commit_callbacks(execute=True):
+        again = public.post(
+            sign_up_url(event.slug),
+            sign_up_data(1, first_name="Mallory", email="ADA1@Engines.Example"),
+            format="json",
+        )
     assert first.status_code == 201
     assert again.status_code == 200
+    # Only the status: no token, name or anything else of the person on record (SPEC §2).
     assert again.json() == {"status": "confirmed", "waitlist_position": None}
-    assert Registration.objects.filter(event=event).count() == 1
+    registration = Registration.objects.get(event=event)
+    assert registration.cancel_token not in again.content.decode()
+    assert registration.cancel_token not in str(again.headers)
+    # The confirmation, with its cancel link, goes again to the address on record.
+    assert [m.to for m in mail.outbox] == [["ada1@engines.example"]] * 2
+    assert registration.cancel_token in mail.outbox[1].body
+
+
+@pytest.mark.usefixtures("eager_tasks")
+def test_repeated_public_api_sign_ups_re_send_at_most_once_per_interval(
+    public, django_capture_on_commit_callbacks
+):
+    event = EventFactory(capacity=1)
+    public.post(sign_up_url(event.slug), sign_up_data(1), format="json")
+    public.post(sign_up_url(event.slug), sign_up_data(2), format="json")  # waitlisted
+    with django_capture_on_commit_callbacks(execute=True):
+        answers = [
+            public.post(sign_up_url(event.slug), sign_up_data(n), format="json")
+            for n in (1, 2, 1, 2, 1, 2)
+        ]
+    assert {a.status_code for a in answers} == {200}
+    assert [a.json()["waitlist_position"] for a in answers[:2]] == [None, 1]
+    assert sorted(m.subject.split(":")[0] for m in mail.outbox) == [
+        "You are on the waiting list",
+        "Your place is confirmed",
+    ]
 
 
 def test_it_waitlists_in_order_once_full(public):

@@ -6,6 +6,7 @@ import io
 
 import pytest
 from django.core import mail
+from django.test import Client
 from django.utils import timezone
 
 from engagement.models import Event, Interaction, Registration
@@ -57,6 +58,40 @@ def test_signing_up_on_the_form_redirects_to_the_confirmation(client):
     html = waiting.content.decode()
     assert "You are on the waiting list" in html
     assert "Your position is <strong>1</strong>" in html
+
+
+@pytest.mark.usefixtures("eager_tasks")
+def test_signing_up_again_shows_a_neutral_page_and_re_sends_the_email(
+    client, django_capture_on_commit_callbacks
+):
+    event = EventFactory()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/e/{event.slug}/", form_data(1, first_name="Zebedee"))
+    registration = Registration.objects.get()
+    # Someone else who knows only the email address:
+    with django_capture_on_commit_callbacks(execute=True):
+        response = Client().post(
+            f"/e/{event.slug}/", form_data(1, first_name="Mallory", email="ADA1@engines.example")
+        )
+    assert response.status_code == 200  # an answer, not a redirect to a page with the token
+    html = response.content.decode()
+    assert "You are already registered" in html
+    assert "we have sent your confirmation again" in html
+    assert registration.cancel_token not in html
+    assert registration.cancel_token not in str(response.headers)
+    assert "Zebedee" not in html
+    assert "Your place is confirmed" not in html
+    assert Registration.objects.count() == 1
+    assert [m.to for m in mail.outbox] == [["ada1@engines.example"]] * 2
+    assert registration.cancel_token in mail.outbox[1].body
+
+
+def test_the_confirmation_page_of_an_event_back_in_draft_is_404(client):
+    registration = RegistrationFactory()
+    url = f"/e/{registration.event.slug}/registered/{registration.cancel_token}/"
+    assert client.get(url).status_code == 200
+    Event.objects.filter(pk=registration.event_id).update(status="draft")
+    assert client.get(url).status_code == 404
 
 
 def test_the_form_with_errors_says_what_to_fix(client):

@@ -5,6 +5,7 @@ import smtplib
 
 import pytest
 from django.core import mail
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from icalendar import Calendar
@@ -209,6 +210,84 @@ def test_signing_up_again_after_cancelling_brings_the_registration_back():
     assert created is True
     assert again.pk == first.pk
     assert (again.status, again.waitlist_position) == ("waitlisted", 1)
+
+
+def test_a_repeated_sign_up_sends_the_confirmation_again_to_the_address_on_record(
+    django_capture_on_commit_callbacks,
+):
+    event = EventFactory()
+    with django_capture_on_commit_callbacks(execute=True):
+        first = create(event, 1)
+    with django_capture_on_commit_callbacks(execute=True):
+        again, created = services.registration_create(
+            event=event, sign_up=sign_up(1, email="GRACE1@Compilers.Example", first_name="Eve")
+        )
+    assert (again.pk, created) == (first.pk, False)
+    assert len(mail.outbox) == 2
+    resent = mail.outbox[1]
+    assert resent.to == ["grace1@compilers.example"]  # as recorded, not as typed the second time
+    assert resent.subject == f"Your place is confirmed: {event.title}"
+    assert first.cancel_token in resent.body
+    assert "Dear Grace" in resent.body
+    assert resent.attachments[0][0] == "invitation.ics"
+
+
+def test_a_repeated_sign_up_on_the_waitlist_sends_the_waitlist_notice_again(
+    django_capture_on_commit_callbacks,
+):
+    event = EventFactory(capacity=1)
+    create(event, 0)
+    waiting = create(event, 1)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        create(event, 1)
+    assert [m.subject for m in mail.outbox] == [f"You are on the waiting list: {event.title}"]
+    assert waiting.cancel_token in mail.outbox[0].body
+
+
+def test_repeated_sign_ups_re_send_at_most_once_per_interval(
+    django_capture_on_commit_callbacks,
+):
+    event = EventFactory()
+    registration = create(event, 1)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        for _ in range(5):
+            create(event, 1)
+    assert len(mail.outbox) == 1
+    assert services.RESEND_INTERVAL >= datetime.timedelta(minutes=5)
+    # Once the interval has passed (its cache entry expired), a repeat re-sends again.
+    cache.delete(f"pv:registration-resend:{registration.pk}")
+    with django_capture_on_commit_callbacks(execute=True):
+        create(event, 1)
+    assert len(mail.outbox) == 2
+
+
+def test_the_re_send_limit_is_per_registration(django_capture_on_commit_callbacks):
+    event = EventFactory()
+    create(event, 1)
+    create(event, 2)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        create(event, 1)
+        create(event, 2)
+    assert sorted(m.to[0] for m in mail.outbox) == [
+        "grace1@compilers.example",
+        "grace2@compilers.example",
+    ]
+
+
+def test_a_repeated_sign_up_re_sends_nothing_once_the_event_is_cancelled(
+    django_capture_on_commit_callbacks,
+):
+    event = EventFactory()
+    create(event, 1)
+    services.event_cancel(event=event)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        _registration, created = services.registration_create(event=event, sign_up=sign_up(1))
+    assert created is False
+    assert mail.outbox == []
 
 
 def test_the_confirmation_carries_an_ics_that_parses_with_title_start_and_end(
