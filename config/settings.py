@@ -280,11 +280,31 @@ CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]
 CRISPY_TEMPLATE_PACK = "gds"
 
 # --- Security ----------------------------------------------------------------------------
+# Proxies in front of the app that each append the address they saw to X-Forwarded-For.
+# 0: the header is ignored and REMOTE_ADDR is the client (a client can write the header
+# itself). Every limit keyed on the client address reads it through one rule
+# (contacts.proxies.client_address): the token endpoint's throttle, the sign-up rate limit
+# and the sign-in lock-outs.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be 0 or more")
+REST_FRAMEWORK["NUM_PROXIES"] = TRUSTED_PROXY_COUNT
+
+# Lock-outs (django-axes): AXES_FAILURE_LIMIT failures from one address lock that
+# (username, address) pair; AXES_USERNAME_FAILURE_LIMIT failures from any mix of addresses
+# lock the username everywhere, so spreading guesses over many addresses does not help.
+# The username lock lets anyone who knows a username keep its owner out; the cool-off
+# bounds that to AXES_COOLOFF_HOURS after the last failure, which is why it stays short.
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_USERNAME_FAILURE_LIMIT = int(os.environ.get("AXES_USERNAME_FAILURE_LIMIT", "20"))
 AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_HOURS", "0.25"))  # hours
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# The handler reads these two in this order: the pair first, then the username alone.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "username"]
+AXES_HANDLER = "contacts.lockout.AccountAndAddressHandler"
+AXES_CLIENT_IP_CALLABLE = "contacts.proxies.client_address"
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# JSON for API clients, the GOV.UK page (registration/locked_out.html) for people.
+AXES_LOCKOUT_CALLABLE = "contacts.lockout.lockout_response"
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
 
 SIGNUP_RATE_LIMIT = os.environ.get("SIGNUP_RATE_LIMIT", "20/m")

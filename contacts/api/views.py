@@ -22,6 +22,7 @@ from contacts.api.serializers import _as_drf
 from contacts.filtersets import OrganisationFilterSet, PersonFilterSet
 from contacts.models import ImportJob, Organisation, Person
 from contacts.permissions import RoleAccess
+from contacts.proxies import client_address
 
 STAFF_READ_CONTACTS = (roles.OFFICER, roles.ORGANISER)
 
@@ -126,6 +127,10 @@ class ImportJobViewSet(
 
 class LoginThrottle(AnonRateThrottle):
     rate = "20/min"
+
+    def get_ident(self, request: Request) -> str:
+        # The same client as the lock-outs and the sign-up limit see (TRUSTED_PROXY_COUNT).
+        return client_address(request._request) or "unknown"
 
 
 @extend_schema(
