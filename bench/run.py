@@ -22,6 +22,7 @@ import datetime
 import json
 import os
 import platform
+import secrets
 import signal
 import statistics
 import subprocess
@@ -110,6 +111,8 @@ def server_environment(args: argparse.Namespace) -> dict[str, str]:
             "DJANGO_SETTINGS_MODULE": "config.settings",
             "DATABASE_URL": args.database_url,
             "DEBUG": "0",
+            # DEBUG off needs a key of its own; a fresh one per run signs only bench data.
+            "SECRET_KEY": os.environ.get("SECRET_KEY") or secrets.token_urlsafe(50),
             "SECURE_SSL_REDIRECT": "0",
             "ALLOWED_HOSTS": "127.0.0.1,testserver",
             "BENCH_FLOOR": "1",

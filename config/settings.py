@@ -10,6 +10,7 @@ from pathlib import Path
 import dj_database_url
 from celery.schedules import crontab
 from csp.constants import NONCE, SELF
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -26,12 +27,20 @@ def env_list(name: str, default: str) -> list[str]:
 
 
 DEBUG = env_bool("DEBUG", False)
-SECRET_KEY = os.environ.get("SECRET_KEY", "")
-if not SECRET_KEY:
-    if not DEBUG and os.environ.get("PLACEVOICE_REQUIRE_SECRET_KEY"):
-        raise RuntimeError("SECRET_KEY must be set in production")
-    # Only for the embedded default and tests; production sets SECRET_KEY.
-    SECRET_KEY = "insecure-placevoice-development-key-change-me-0123456789-abcdefghijklmnop"
+# Public, in the repository: good only for `make run` (DEBUG on). The `django-insecure-`
+# prefix makes `check --deploy` name it too.
+DEVELOPMENT_SECRET_KEY = (
+    "django-insecure-placevoice-development-key-change-me-0123456789-abcdefghijklmnop"
+)
+SECRET_KEY = os.environ.get("SECRET_KEY", "").strip()
+if not DEBUG and SECRET_KEY in ("", DEVELOPMENT_SECRET_KEY):
+    # Anyone with the repository could sign sessions, password-reset links and cancel
+    # tokens with the development key, and `check --deploy` cannot tell it is public.
+    raise ImproperlyConfigured(
+        "SECRET_KEY must be set when DEBUG is off: give it a long random value, e.g. "
+        "python -c 'import secrets; print(secrets.token_urlsafe(50))'"
+    )
+SECRET_KEY = SECRET_KEY or DEVELOPMENT_SECRET_KEY
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1],testserver")
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", SITE_URL)
@@ -274,11 +283,31 @@ CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]
 CRISPY_TEMPLATE_PACK = "gds"
 
 # --- Security ----------------------------------------------------------------------------
+# Proxies in front of the app that each append the address they saw to X-Forwarded-For.
+# 0: the header is ignored and REMOTE_ADDR is the client (a client can write the header
+# itself). Every limit keyed on the client address reads it through one rule
+# (contacts.proxies.client_address): the token endpoint's throttle, the sign-up rate limit
+# and the sign-in lock-outs.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be 0 or more")
+REST_FRAMEWORK["NUM_PROXIES"] = TRUSTED_PROXY_COUNT
+
+# Lock-outs (django-axes): AXES_FAILURE_LIMIT failures from one address lock that
+# (username, address) pair; AXES_USERNAME_FAILURE_LIMIT failures from any mix of addresses
+# lock the username everywhere, so spreading guesses over many addresses does not help.
+# The username lock lets anyone who knows a username keep its owner out; the cool-off
+# bounds that to AXES_COOLOFF_HOURS after the last failure, which is why it stays short.
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_USERNAME_FAILURE_LIMIT = int(os.environ.get("AXES_USERNAME_FAILURE_LIMIT", "20"))
 AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_HOURS", "0.25"))  # hours
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# The handler reads these two in this order: the pair first, then the username alone.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "username"]
+AXES_HANDLER = "contacts.lockout.AccountAndAddressHandler"
+AXES_CLIENT_IP_CALLABLE = "contacts.proxies.client_address"
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# JSON for API clients, the GOV.UK page (registration/locked_out.html) for people.
+AXES_LOCKOUT_CALLABLE = "contacts.lockout.lockout_response"
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
 
 SIGNUP_RATE_LIMIT = os.environ.get("SIGNUP_RATE_LIMIT", "20/m")
@@ -287,7 +316,10 @@ SIGNUP_RATE_LIMIT = os.environ.get("SIGNUP_RATE_LIMIT", "20/m")
 PERSONAL_DATA_RETENTION_DAYS = int(os.environ.get("PERSONAL_DATA_RETENTION_DAYS", "2190"))
 
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
-SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG and SECURE_SSL_REDIRECT)
+# Secure whenever DEBUG is off, whatever SECURE_SSL_REDIRECT says: behind a TLS proxy the
+# redirect is the proxy's, but the cookies must still never travel over plain HTTP.
+# SESSION_COOKIE_SECURE=0 is for plain-HTTP test servers only, and `check --deploy` fails it.
+SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SESSION_COOKIE_HTTPONLY = True
 SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0" if DEBUG else "31536000"))
@@ -304,8 +336,9 @@ SILENCED_SYSTEM_CHECKS = [
     "security.W021",
 ]
 if not SECURE_SSL_REDIRECT and not DEBUG:
-    # Off on purpose for a TLS-terminating proxy that already redirects (SPEC §3).
-    SILENCED_SYSTEM_CHECKS += ["security.W008", "security.W012", "security.W016"]
+    # Off on purpose for a TLS-terminating proxy that already redirects (SPEC §3). Only the
+    # redirect check: the cookie checks (W012, W016) still hold behind the proxy.
+    SILENCED_SYSTEM_CHECKS += ["security.W008"]
 
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {

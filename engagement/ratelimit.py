@@ -1,8 +1,8 @@
 """Per-client-address rate limit for the public sign-up (SPEC §4, `SIGNUP_RATE_LIMIT`).
 
 A fixed-window counter in the cache (Redis when REDIS_CACHE_URL is set, so every web process
-shares it). The client address is REMOTE_ADDR: behind a proxy, the proxy must set it (e.g.
-gunicorn's --forwarded-allow-ips), because a client-supplied X-Forwarded-For is forgeable.
+shares it). The client address is read as every other limit reads it
+(`contacts.proxies.client_address`, `TRUSTED_PROXY_COUNT`).
 """
 
 import re
@@ -11,6 +11,8 @@ import time
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
+
+from contacts.proxies import client_address
 
 _RATE = re.compile(r"^\s*(\d+)\s*/\s*(\d*)\s*([smhd])\w*\s*$")
 _UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
@@ -27,10 +29,6 @@ def parse_rate(rate: str) -> tuple[int, int] | None:
     return int(count), int(multiple or 1) * _UNIT_SECONDS[unit]
 
 
-def client_address(request: HttpRequest) -> str:
-    return str(request.META.get("REMOTE_ADDR") or "unknown")
-
-
 def signup_limited(request: HttpRequest) -> bool:
     """Count this request against the client's allowance; True when it is over the limit."""
     limit = parse_rate(getattr(settings, "SIGNUP_RATE_LIMIT", ""))
@@ -38,7 +36,7 @@ def signup_limited(request: HttpRequest) -> bool:
         return False
     count, seconds = limit
     window = int(time.time() // seconds)
-    key = f"pv:signup-rate:{client_address(request)}:{seconds}:{window}"
+    key = f"pv:signup-rate:{client_address(request) or 'unknown'}:{seconds}:{window}"
     # add() is atomic (SET NX on Redis): the first request in the window creates the counter.
     if cache.add(key, 1, timeout=seconds + 1):
         return count < 1

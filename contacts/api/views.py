@@ -21,6 +21,7 @@ from contacts.api.privacy import PersonPrivacyActions
 from contacts.api.serializers import _as_drf
 from contacts.filtersets import OrganisationFilterSet, PersonFilterSet
 from contacts.models import ImportJob, Organisation, Person
+from contacts.proxies import client_address
 from core import roles
 from core.permissions import RoleAccess
 
@@ -127,6 +128,10 @@ class ImportJobViewSet(
 
 class LoginThrottle(AnonRateThrottle):
     rate = "20/min"
+
+    def get_ident(self, request: Request) -> str:
+        # The same client as the lock-outs and the sign-up limit see (TRUSTED_PROXY_COUNT).
+        return client_address(request._request) or "unknown"
 
 
 @extend_schema(

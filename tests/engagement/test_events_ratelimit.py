@@ -37,3 +37,26 @@ def test_it_counts_per_address_and_can_be_switched_off(settings):
     assert ratelimit.signup_limited(other) is False
     settings.SIGNUP_RATE_LIMIT = "off"
     assert ratelimit.signup_limited(first) is False
+
+
+def test_it_counts_the_client_behind_a_trusted_proxy_not_a_forged_header(settings):
+    settings.SIGNUP_RATE_LIMIT = "2/m"
+    factory = RequestFactory()
+
+    def through_proxy(client: str, forged: int):
+        # Every request from the proxy's own address, each with a new forged entry.
+        forwarded = f"198.51.100.{forged}, {client}"
+        return factory.post("/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR=forwarded)
+
+    settings.TRUSTED_PROXY_COUNT = 1
+    limited = [ratelimit.signup_limited(through_proxy("203.0.113.1", n)) for n in range(3)]
+    assert limited == [False, False, True]
+    assert ratelimit.signup_limited(through_proxy("203.0.113.2", 9)) is False
+
+    settings.TRUSTED_PROXY_COUNT = 0
+    # Without trusted proxies a new forged header is still the same client.
+    forged = [
+        factory.post("/", REMOTE_ADDR="192.0.2.50", HTTP_X_FORWARDED_FOR=f"203.0.113.{n}")
+        for n in range(3)
+    ]
+    assert [ratelimit.signup_limited(request) for request in forged] == [False, False, True]
