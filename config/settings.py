@@ -286,7 +286,7 @@ CRISPY_TEMPLATE_PACK = "gds"
 # Proxies in front of the app that each append the address they saw to X-Forwarded-For.
 # 0: the header is ignored and REMOTE_ADDR is the client (a client can write the header
 # itself). Every limit keyed on the client address reads it through one rule
-# (contacts.proxies.client_address): the token endpoint's throttle, the sign-up rate limit
+# (core.proxies.client_address): the token endpoint's throttle, the sign-up rate limit
 # and the sign-in lock-outs.
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 if TRUSTED_PROXY_COUNT < 0:
@@ -303,11 +303,11 @@ AXES_USERNAME_FAILURE_LIMIT = int(os.environ.get("AXES_USERNAME_FAILURE_LIMIT", 
 AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_HOURS", "0.25"))  # hours
 # The handler reads these two in this order: the pair first, then the username alone.
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "username"]
-AXES_HANDLER = "contacts.lockout.AccountAndAddressHandler"
-AXES_CLIENT_IP_CALLABLE = "contacts.proxies.client_address"
+AXES_HANDLER = "core.lockout.AccountAndAddressHandler"
+AXES_CLIENT_IP_CALLABLE = "core.proxies.client_address"
 AXES_RESET_ON_SUCCESS = True
 # JSON for API clients, the GOV.UK page (registration/locked_out.html) for people.
-AXES_LOCKOUT_CALLABLE = "contacts.lockout.lockout_response"
+AXES_LOCKOUT_CALLABLE = "core.lockout.lockout_response"
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
 
 SIGNUP_RATE_LIMIT = os.environ.get("SIGNUP_RATE_LIMIT", "20/m")

@@ -2,7 +2,7 @@
 
 A fixed-window counter in the cache (Redis when REDIS_CACHE_URL is set, so every web process
 shares it). The client address is read as every other limit reads it
-(`contacts.proxies.client_address`, `TRUSTED_PROXY_COUNT`).
+(`core.proxies.client_address`, `TRUSTED_PROXY_COUNT`).
 """
 
 import re
@@ -12,7 +12,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
 
-from contacts.proxies import client_address
+from core.proxies import client_address
 
 _RATE = re.compile(r"^\s*(\d+)\s*/\s*(\d*)\s*([smhd])\w*\s*$")
 _UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}

@@ -21,9 +21,9 @@ from contacts.api.privacy import PersonPrivacyActions
 from contacts.api.serializers import _as_drf
 from contacts.filtersets import OrganisationFilterSet, PersonFilterSet
 from contacts.models import ImportJob, Organisation, Person
-from contacts.proxies import client_address
 from core import roles
 from core.permissions import RoleAccess
+from core.proxies import client_address
 
 STAFF_READ_CONTACTS = (roles.OFFICER, roles.ORGANISER)
 

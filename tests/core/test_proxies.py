@@ -1,9 +1,9 @@
-"""The client's address behind trusted proxies (contacts.proxies, TRUSTED_PROXY_COUNT)."""
+"""The client's address behind trusted proxies (core.proxies, TRUSTED_PROXY_COUNT)."""
 
 import pytest
 from django.test import RequestFactory
 
-from contacts.proxies import client_address
+from core.proxies import client_address
 
 
 def request_from(remote_address: str = "192.0.2.10", forwarded: str | None = None):
