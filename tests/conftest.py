@@ -1,5 +1,6 @@
 """Fixtures shared by every test: one user per role, API clients signed in as each."""
 
+import os
 from collections.abc import Callable
 
 import pytest
@@ -12,6 +13,39 @@ from tests.factories import UserFactory
 pytest_plugins = ["tests.brokers"]
 
 ROLES = ("officer", "organiser", "growth_group", "admin")
+
+# Under pytest-xdist each worker process has its own test database (pytest-django adds the
+# worker id to its name); these give it its own broker database and cache keys too, so one
+# worker's Celery worker never takes another's tasks (nor clears its unacknowledged ones) and
+# one's cache clear never wipes the rate limits another test is counting.
+XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+
+
+def _own_redis_database(url: str, worker_index: int) -> str:
+    """The same Redis server, database number shifted by the worker's index (mod 16)."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    parts = urlsplit(url)
+    base = int(parts.path.strip("/") or 0)
+    return urlunsplit(parts._replace(path=f"/{(base + worker_index) % 16}"))
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if not XDIST_WORKER:
+        return
+    from django.conf import settings
+
+    from config.celery import app
+
+    index = int(XDIST_WORKER.removeprefix("gw") or 0)
+    broker = os.environ.get("CELERY_BROKER_URL", "")
+    if broker.startswith("redis://"):
+        broker = _own_redis_database(broker, index)
+        # Celery reads the environment variable before its own setting.
+        os.environ["CELERY_BROKER_URL"] = broker
+        settings.CELERY_BROKER_URL = broker
+        app.conf.broker_url = broker
+    settings.CACHES["default"]["KEY_PREFIX"] = f"tests-{XDIST_WORKER}"
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -27,9 +61,18 @@ def _fast_password_hashing() -> None:
 @pytest.fixture(autouse=True)
 def _clear_cache() -> None:
     # Rate limits and login throttles live in the cache; each test starts clean.
+    from django.conf import settings
     from django.core.cache import cache
 
-    cache.clear()
+    prefix = settings.CACHES["default"].get("KEY_PREFIX")
+    if prefix and "RedisCache" in settings.CACHES["default"]["BACKEND"]:
+        # A shared Redis: clear only this worker's keys (clear() would flush the database).
+        client = cache._cache.get_client(write=True)  # type: ignore[attr-defined]
+        keys = list(client.scan_iter(match=f"{prefix}:*"))
+        if keys:
+            client.delete(*keys)
+    else:
+        cache.clear()
 
 
 @pytest.fixture(autouse=True)
