@@ -7,6 +7,7 @@ from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from contacts import services
 from contacts.models import ImportJob, Organisation, Person, Tag
 
 
@@ -44,6 +45,22 @@ class OrganisationAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     autocomplete_fields = ["account_manager", "tags"]
     readonly_fields = ["sector_code", "size_band", "name_normalised", "created", "updated"]
     show_full_result_count = False  # no second COUNT(*) over the whole table on every page
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        fields = list(super().get_readonly_fields(request, obj))
+        if not services.is_unrestricted(request.user):
+            fields += list(services.ACCOUNT_FIELDS)  # SPEC §1: admins only
+        return fields
+
+    def save_model(self, request: HttpRequest, obj: Organisation, form: Any, change: bool) -> None:
+        # The same rule as every other path that writes an organisation.
+        stored = Organisation.objects.filter(pk=obj.pk).first() if change else None
+        services.account_fields_check(
+            user=request.user,
+            organisation=stored,
+            data={"account_manager": obj.account_manager_id, "key_account": obj.key_account},
+        )
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(Person)

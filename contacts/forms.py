@@ -134,13 +134,35 @@ class OrganisationForm(forms.Form):
         choices=OrganisationStatus.choices, initial="active", widget=forms.RadioSelect
     )
 
-    def __init__(self, *args: Any, organisation: Organisation | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        organisation: Organisation | None = None,
+        manages_accounts: bool = False,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["account_manager"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = staff_who_manage_accounts(
             also=organisation.account_manager_id if organisation else None
         )
+        # SPEC §1: only admins set the account fields. Others are shown them read-only and
+        # are not sent them, so their values come from the stored record; a value that was
+        # sent anyway reaches contacts.services, which refuses a change (403).
+        self.manages_accounts = manages_accounts
+        self.organisation = organisation
+        if not manages_accounts and self.is_bound:
+            data = self.data.copy()  # type: ignore[attr-defined]  # a QueryDict or a dict
+            if "key_account" not in data and organisation is not None and organisation.key_account:
+                data["key_account"] = "on"
+            if "account_manager" not in data:
+                data["account_manager"] = (
+                    str(organisation.account_manager_id)
+                    if organisation is not None and organisation.account_manager_id
+                    else ""
+                )
+            self.data = data
 
     @staticmethod
     def initial_for(organisation: Organisation) -> dict[str, Any]:

@@ -57,7 +57,7 @@ from django.db.models import Model, Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 
-from contacts import sic, validators
+from contacts import services, sic, validators
 from contacts.models import (
     ImportFormat,
     ImportJob,
@@ -950,6 +950,8 @@ class _OrganisationImporter(_Importer):
         super().__init__(job)
         # Tags to add, by organisation (the instance; new ones have no id until written).
         self.new_tags: list[tuple[Organisation, list[str]]] = []
+        # SPEC §1: only admins set the account fields, in a file as anywhere else.
+        self.sets_account_fields = services.is_unrestricted(job.created_by)
 
     def _values(self, row: Row) -> tuple[dict[str, Any], dict[str, str], list[str]]:
         """Field values the row gives (empty cells left out), the column each came from,
@@ -1048,6 +1050,12 @@ class _OrganisationImporter(_Importer):
                 outcome.errors.append({"line": row.line, "message": "; ".join(row.problems)})
                 continue
             match = existing.get(number) if number else None
+            if not self.sets_account_fields:
+                for name in services.account_fields_changed(organisation=match, data=values):
+                    row.reject(
+                        sources.get(name, name),
+                        f"{services.ACCOUNT_FIELDS_ADMIN_ONLY}: leave this column empty",
+                    )
             before = _snapshot(match, self.tracked) if match else None
             instance = match or Organisation()
             for name, value in values.items():

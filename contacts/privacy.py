@@ -3,7 +3,9 @@
 contacts may not import engagement or insights (STYLE.md), so the apps above register what
 they hold on a person from their AppConfig.ready(), as they do for the timeline:
 
-- an exporter, `exporter(person) -> dict`, whose keys join the export (e.g. "registrations");
+- an exporter, `exporter(person, user) -> dict`, whose keys join the export (e.g.
+  "registrations"); `user` is who asked for it, for the records only some may see (SPEC §1:
+  an officer's export leaves out the confidential records they cannot see and says how many);
 - an eraser, `eraser(person) -> None`, run inside the erasure's transaction;
 - an activity check, `activity(cutoff) -> Q` on Person, true for people with activity in that
   app since `cutoff`; the retention rule (contacts.retention) keeps those people.
@@ -46,7 +48,7 @@ PERSONAL_FIELDS = frozenset(
 CONSENT_FIELDS = ("lawful_basis", "marketing_consent", "consent_recorded_at", "consent_source")
 ERASURE_REASONS = ("request", "retention")
 
-Exporter = Callable[[Person], dict[str, Any]]
+Exporter = Callable[[Person, Any], dict[str, Any]]
 Eraser = Callable[[Person], None]
 Activity = Callable[[datetime.datetime], Q]
 
@@ -147,8 +149,10 @@ def person_record(person: Person) -> dict[str, Any]:
     }
 
 
-def person_export(person: Person) -> dict[str, Any]:
-    """Everything PlaceVoice holds on `person` (a subject-access request), as plain JSON types.
+def person_export(person: Person, *, user: Any) -> dict[str, Any]:
+    """Everything PlaceVoice holds on `person` (a subject-access request), as plain JSON types,
+    as far as `user` may see it: an admin's export is complete; an officer's leaves out the
+    confidential records they cannot see, and says how many (SPEC §1).
 
     Their record, their organisation, the consent history as the audit trail recorded it, the
     audit trail of their record, and what each app above contacts holds on them. Nothing about
@@ -186,7 +190,7 @@ def person_export(person: Person) -> dict[str, Any]:
     for name, contribution in sorted(_contributions.items()):
         if contribution.exporter is None:
             continue
-        for key, value in contribution.exporter(person).items():
+        for key, value in contribution.exporter(person, user).items():
             if key in export:
                 raise RuntimeError(f"Privacy exporter {name!r} repeats the key {key!r}")
             export[key] = value
@@ -195,13 +199,16 @@ def person_export(person: Person) -> dict[str, Any]:
 
 def person_export_logged(*, person: Person, user: Any) -> dict[str, Any]:
     """The export, with an "access" entry in the audit trail saying who took it."""
-    export = person_export(person)
+    export = person_export(person, user=user)
     LogEntry.objects.log_create(
         person,
         force_log=True,
         action=LogEntry.Action.ACCESS,
         actor=user if getattr(user, "is_authenticated", False) else None,
-        additional_data={"subject_access_export": True},
+        additional_data={
+            "subject_access_export": True,
+            "withheld_confidential": export.get("withheld_confidential", 0),
+        },
     )
     return export
 

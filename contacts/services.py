@@ -3,12 +3,13 @@
 from collections.abc import Callable
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Model
 from django.utils import timezone
 
 from contacts.models import Organisation, Person, Tag
+from core import roles
 
 ORGANISATION_FIELDS = {
     "name",
@@ -45,6 +46,22 @@ PERSON_FIELDS = {
 }
 
 
+# SPEC §1: the account manager sees the organisation's confidential records, so choosing one
+# (or making an organisation a key account, which goes with one) is for admins only: an
+# officer who could set it could widen their own view.
+ACCOUNT_FIELDS = ("account_manager", "key_account")
+ACCOUNT_FIELDS_ADMIN_ONLY = (
+    "Only an administrator can change an organisation's account manager or key account"
+)
+MERGE_NEEDS_ADMIN = (
+    "This merge would move confidential records you cannot see, so an administrator must do it"
+)
+MERGE_CHANGES_ACCOUNT = (
+    "This merge would change the account manager or key account of the organisation you keep, "
+    "so an administrator must do it"
+)
+
+
 # Apps above contacts may hold records that would clash once a duplicate person's links move
 # to the survivor (engagement: two registrations for one event). contacts may not import them
 # (STYLE.md), so they register a step here from their AppConfig.ready(), as they do for the
@@ -57,6 +74,53 @@ def register_person_merge_step(name: str, step: PersonMergeStep) -> None:
     """Run `step(survivor, duplicate)` in every person merge, with both people's rows locked
     and before the duplicate's links move. Registering a name again replaces it."""
     _person_merge_steps[name] = step
+
+
+# The confidential records (interactions, insights) live in apps above contacts, which may not
+# be imported here (STYLE.md); each registers a check from its AppConfig.ready():
+# `hides_confidential(record, user)` is true when a confidential record linked to `record` (an
+# Organisation or a Person) is one `user` may not see. A merge runs every check first.
+ConfidentialCheck = Callable[[Model, Any], bool]
+_confidential_checks: dict[str, ConfidentialCheck] = {}
+
+
+def register_confidential_check(name: str, hides_confidential: ConfidentialCheck) -> None:
+    """Ask `hides_confidential(record, user)` before any merge moves `record`'s links.
+    Registering a name again replaces it."""
+    _confidential_checks[name] = hides_confidential
+
+
+def is_unrestricted(user: Any) -> bool:
+    """Admins, and PlaceVoice itself (`user=None`: a job or command acting for nobody), are
+    not held to the officer's limits."""
+    return user is None or roles.is_admin(user)
+
+
+def account_fields_changed(*, organisation: Organisation | None, data: dict[str, Any]) -> list[str]:
+    """The account fields (`account_manager`, `key_account`) that `data` would change on
+    `organisation` (None: a new one, whose values start as the model's defaults). Sending the
+    current value is no change, so an edit of other fields that echoes them back passes."""
+    changed = []
+    if "account_manager" in data:
+        value = data["account_manager"]
+        wanted = value.pk if isinstance(value, Model) else value
+        current = organisation.account_manager_id if organisation is not None else None
+        if wanted != current:
+            changed.append("account_manager")
+    if "key_account" in data:
+        current_key = organisation.key_account if organisation is not None else False
+        if bool(data["key_account"]) != current_key:
+            changed.append("key_account")
+    return changed
+
+
+def account_fields_check(
+    *, user: Any, organisation: Organisation | None, data: dict[str, Any]
+) -> None:
+    """Refuse (PermissionDenied: a 403) a change to the account fields by anyone but an admin.
+    Every path that writes an organisation asks this: the service, the admin, imports."""
+    if not is_unrestricted(user) and account_fields_changed(organisation=organisation, data=data):
+        raise PermissionDenied(ACCOUNT_FIELDS_ADMIN_ONLY)
 
 
 def _set_tags(organisation: Organisation, tags: list[str]) -> None:
@@ -112,7 +176,12 @@ def _full_clean(instance: Model) -> None:
 
 
 @transaction.atomic
-def organisation_create(*, data: dict[str, Any], tags: list[str] | None = None) -> Organisation:
+def organisation_create(
+    *, data: dict[str, Any], tags: list[str] | None = None, user: Any
+) -> Organisation:
+    """Add an organisation for `user` (None: PlaceVoice itself). Setting its account fields
+    is for admins (`account_fields_check`)."""
+    account_fields_check(user=user, organisation=None, data=data)
     organisation = Organisation()
     _apply(organisation, ORGANISATION_FIELDS, data)
     _full_clean(organisation)
@@ -124,8 +193,17 @@ def organisation_create(*, data: dict[str, Any], tags: list[str] | None = None) 
 
 @transaction.atomic
 def organisation_update(
-    *, organisation: Organisation, data: dict[str, Any], tags: list[str] | None = None
+    *,
+    organisation: Organisation,
+    data: dict[str, Any],
+    tags: list[str] | None = None,
+    user: Any,
 ) -> Organisation:
+    """Edit an organisation for `user` (None: PlaceVoice itself). Changing its account
+    fields is for admins (`account_fields_check`); the stored row is compared, not the
+    instance the caller holds, which may have been changed in memory."""
+    stored = Organisation.objects.filter(pk=organisation.pk).first()
+    account_fields_check(user=user, organisation=stored, data=data)
     _apply(organisation, ORGANISATION_FIELDS, data)
     _full_clean(organisation)
     organisation.save()
@@ -219,12 +297,25 @@ def _fill_blanks(survivor: Model, duplicate: Model, fields: set[str]) -> list[st
     return filled
 
 
+def _merge_check(*, duplicate: Model, user: Any) -> None:
+    """SPEC §1: a merge may not move confidential records the user cannot see (under the
+    rules as they are before the merge) into a record where they might; an admin must."""
+    if is_unrestricted(user):
+        return
+    if any(check(duplicate, user) for check in _confidential_checks.values()):
+        raise PermissionDenied(MERGE_NEEDS_ADMIN)
+
+
 @transaction.atomic
 def organisation_merge(
-    *, survivor: Organisation, duplicate: Organisation, user: Any = None
+    *, survivor: Organisation, duplicate: Organisation, user: Any
 ) -> Organisation:
     """Merge `duplicate` into `survivor`: every linked record moves, blanks on the survivor are
-    filled from the duplicate, and the duplicate is deleted, all in one transaction."""
+    filled from the duplicate, and the duplicate is deleted, all in one transaction.
+
+    For `user` (None: PlaceVoice itself) who is not an admin, it is refused (PermissionDenied)
+    when the duplicate holds confidential records they cannot see, or when filling the
+    survivor's blanks would change its account manager or key account."""
     if survivor.pk == duplicate.pk:
         raise ValidationError("Choose two different organisations to merge")
     # Lock both rows in primary-key order so two merges cannot deadlock or interleave.
@@ -237,6 +328,15 @@ def organisation_merge(
     if len(locked) != 2:
         raise ValidationError("One of these organisations no longer exists")
     survivor, duplicate = locked[survivor.pk], locked[duplicate.pk]
+    _merge_check(duplicate=duplicate, user=user)
+    merged_account = {
+        "account_manager": survivor.account_manager_id or duplicate.account_manager_id,
+        "key_account": survivor.key_account or duplicate.key_account,
+    }
+    if not is_unrestricted(user) and account_fields_changed(
+        organisation=survivor, data=merged_account
+    ):
+        raise PermissionDenied(MERGE_CHANGES_ACCOUNT)
     _repoint_links(model=Organisation, survivor=survivor, duplicate=duplicate)
     company_number = duplicate.company_number
     duplicate_key_account = duplicate.key_account
@@ -251,10 +351,11 @@ def organisation_merge(
 
 
 @transaction.atomic
-def person_merge(*, survivor: Person, duplicate: Person, user: Any = None) -> Person:
+def person_merge(*, survivor: Person, duplicate: Person, user: Any) -> Person:
     """Merge `duplicate` into `survivor` (see `organisation_merge`). Marketing consent is kept
     only if the survivor had it; do-not-contact wins if either says so. The registered merge
-    steps resolve what would clash first (one registration per event)."""
+    steps resolve what would clash first (one registration per event). Refused for a `user`
+    who is not an admin when it would move confidential interactions they cannot see."""
     if survivor.pk == duplicate.pk:
         raise ValidationError("Choose two different people to merge")
     locked = {
@@ -270,6 +371,7 @@ def person_merge(*, survivor: Person, duplicate: Person, user: Any = None) -> Pe
         # Merging would tie an erased record's history (or fill its blanks) back to a named
         # person: the erasure would be undone in effect.
         raise ValidationError("A person whose personal data was erased cannot be merged")
+    _merge_check(duplicate=duplicate, user=user)
     for step in _person_merge_steps.values():
         step(survivor, duplicate)
     _repoint_links(model=Person, survivor=survivor, duplicate=duplicate)

@@ -4,7 +4,7 @@ from django import forms as django_forms
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.core.cache import cache
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Page, Paginator
 from django.db import connection, transaction
 from django.db.models import Model, QuerySet
@@ -261,21 +261,31 @@ class OrganisationFormView(RoleRequiredMixin, TemplateView):
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         organisation = self.get_organisation()
         initial = contact_forms.OrganisationForm.initial_for(organisation) if organisation else None
-        form = contact_forms.OrganisationForm(initial=initial, organisation=organisation)
+        form = contact_forms.OrganisationForm(
+            initial=initial,
+            organisation=organisation,
+            manages_accounts=roles.is_admin(request.user),
+        )
         return self.render_to_response({"form": form, "organisation": organisation})
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         organisation = self.get_organisation()
-        form = contact_forms.OrganisationForm(request.POST, organisation=organisation)
+        form = contact_forms.OrganisationForm(
+            request.POST,
+            organisation=organisation,
+            manages_accounts=roles.is_admin(request.user),
+        )
         if form.is_valid():
             data, tags = form.service_arguments()
+            # A PermissionDenied from the service (a forged change to the account fields)
+            # is left to become the 403 page: nothing has been saved.
             try:
                 if organisation is None:
-                    saved = services.organisation_create(data=data, tags=tags)
+                    saved = services.organisation_create(data=data, tags=tags, user=request.user)
                     messages.success(request, f"{saved.name} was added")
                 else:
                     saved = services.organisation_update(
-                        organisation=organisation, data=data, tags=tags
+                        organisation=organisation, data=data, tags=tags, user=request.user
                     )
                     messages.success(request, f"{saved.name} was updated")
                 return redirect("pages-organisation-detail", pk=saved.pk)
@@ -519,6 +529,12 @@ class MergeView(RoleRequiredMixin, TemplateView):
         except ValidationError as exc:
             contact_forms.add_service_errors(form, exc)
             return self.render_choice(self.records(request.POST), form)
+        except PermissionDenied as exc:
+            # SPEC §1: refused with a 403 that says an admin must do it; nothing moved.
+            form.add_error(None, str(exc))
+            response = self.render_choice(self.records(request.POST), form)
+            response.status_code = 403
+            return response
         merged = len(records) - 1
         noun = "record" if merged == 1 else "records"
         messages.success(request, f"{merged} {noun} merged into {survivor}")
@@ -566,10 +582,10 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     if request.path.startswith("/api/"):
-        return JsonResponse(
-            {"detail": "You do not have permission to perform this action."}, status=403
-        )
-    return render(request, "errors/403.html", status=403)
+        detail = str(exception or "") or "You do not have permission to perform this action."
+        return JsonResponse({"detail": detail}, status=403)
+    # A service's refusal says why (e.g. only an admin may change the account manager).
+    return render(request, "errors/403.html", {"reason": str(exception or "")}, status=403)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:

@@ -25,7 +25,12 @@ class EngagementConfig(AppConfig):
         )
 
         from contacts import services as contacts_services
+        from engagement.selectors import interactions as interaction_selectors
         from engagement.services import events as event_services
+
+        contacts_services.register_confidential_check(
+            "interactions", interaction_selectors.hides_confidential_interactions
+        )
 
         contacts_services.register_person_merge_step(
             "registrations",

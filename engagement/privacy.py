@@ -14,6 +14,10 @@ Export:
   to their author, the account manager and admins (SPEC §1), may carry other businesses'
   commercially sensitive information, and are released only after the data protection
   officer has reviewed them, as a subject-access response may withhold third-party data.
+  A confidential interaction the exporting user may not see (SPEC §1: only its officer, the
+  account manager and admins) is left out altogether, since even its title and date are part
+  of the confidential record; `withheld_confidential` counts those left out and
+  `withheld_confidential_note` says so in a sentence. An admin's export leaves nothing out.
 
 Erasure: places at events that have not ended are cancelled (a confirmed place goes to the
 waitlist at once, without emailing the erased address); every registration's email becomes a
@@ -37,6 +41,7 @@ from django.utils import timezone
 from contacts import privacy
 from contacts.models import Person
 from engagement.models import Interaction, Registration, RegistrationStatus
+from engagement.selectors.interactions import interactions_visible_to
 from engagement.services import events as event_services
 
 ERASED_EMAIL_DOMAIN = "erased.invalid"
@@ -54,14 +59,29 @@ def _officer_name(interaction: Interaction) -> str | None:
     return officer.get_full_name() or officer.get_username()
 
 
-def export_person(person: Person) -> dict[str, Any]:
+def withheld_note(count: int) -> str | None:
+    if not count:
+        return None
+    records = "interaction is" if count == 1 else "interactions are"
+    return (
+        f"{count} confidential {records} left out of this export, because only their officer, "
+        "the organisation's account manager and administrators may see them. An "
+        "administrator can produce the complete export."
+    )
+
+
+def export_person(person: Person, user: Any) -> dict[str, Any]:
     registrations = (
         Registration.objects.filter(person=person)
         .select_related("event", "organisation")
         .order_by("created", "id")
     )
+    theirs = Interaction.objects.filter(people=person)
+    visible = interactions_visible_to(user).filter(pk=OuterRef("pk"))
+    shown = Q(confidential=False) | Exists(visible)
+    withheld = theirs.exclude(shown).count()
     interactions = (
-        Interaction.objects.filter(people=person)
+        theirs.filter(shown)
         .select_related("officer", "event")
         .prefetch_related("organisations")
         .order_by("occurred_on", "id")
@@ -108,6 +128,8 @@ def export_person(person: Person) -> dict[str, Any]:
             }
             for interaction in interactions
         ],
+        "withheld_confidential": withheld,
+        "withheld_confidential_note": withheld_note(withheld),
     }
 
 

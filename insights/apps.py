@@ -10,3 +10,10 @@ class InsightsConfig(AppConfig):
         from insights import timeline as insights_timeline
 
         contacts_timeline.register("insights", insights_timeline.insights_provider)
+
+        from contacts import services as contacts_services
+        from insights.selectors import insights as insight_selectors
+
+        contacts_services.register_confidential_check(
+            "insights", insight_selectors.hides_confidential_insights
+        )

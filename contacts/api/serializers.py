@@ -3,6 +3,7 @@
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -39,7 +40,10 @@ class OrganisationSerializer(serializers.ModelSerializer[Organisation]):
     sector = serializers.SerializerMethodField()
     tags = TagsField(child=serializers.CharField(max_length=100), required=False)
     account_manager = serializers.PrimaryKeyRelatedField(
-        queryset=get_user_model().objects.all(), required=False, allow_null=True
+        queryset=get_user_model().objects.all(),
+        required=False,
+        allow_null=True,
+        help_text="Set by admins only, as is key_account: an officer's change to either is a 403",
     )
 
     class Meta:
@@ -96,10 +100,15 @@ class OrganisationSerializer(serializers.ModelSerializer[Organisation]):
             raise serializers.ValidationError(exc.messages) from exc
         return value
 
+    def _user(self) -> Any:
+        request = self.context.get("request")
+        # Without a request there is no one to trust: held to the officer's limits.
+        return request.user if request is not None else AnonymousUser()
+
     def create(self, validated_data: dict[str, Any]) -> Organisation:
         tags = validated_data.pop("tags", None)
         try:
-            return services.organisation_create(data=validated_data, tags=tags)
+            return services.organisation_create(data=validated_data, tags=tags, user=self._user())
         except DjangoValidationError as exc:
             raise _as_drf(exc) from exc
 
@@ -107,7 +116,7 @@ class OrganisationSerializer(serializers.ModelSerializer[Organisation]):
         tags = validated_data.pop("tags", None)
         try:
             return services.organisation_update(
-                organisation=instance, data=validated_data, tags=tags
+                organisation=instance, data=validated_data, tags=tags, user=self._user()
             )
         except DjangoValidationError as exc:
             raise _as_drf(exc) from exc

@@ -44,6 +44,19 @@ def interactions_visible_to(user: Any) -> QuerySet[Interaction]:
     return queryset.filter(Q(confidential=False) | Q(officer=user) | _managed_by(user))
 
 
+def hides_confidential_interactions(record: Any, user: Any) -> bool:
+    """True when a confidential interaction with `record` (an organisation or a person) is
+    one `user` may not see: a merge of `record` would move it (SPEC §1)."""
+    if isinstance(record, Organisation):
+        linked = Interaction.objects.filter(organisations=record)
+    elif isinstance(record, Person):
+        linked = Interaction.objects.filter(people=record)
+    else:
+        return False
+    visible = interactions_visible_to(user).filter(pk=OuterRef("pk"))
+    return linked.filter(confidential=True).exclude(Exists(visible)).exists()
+
+
 def interaction_list(*, user: Any) -> QuerySet[Interaction]:
     """Visible interactions with what a list row shows loaded (constant queries per page)."""
     return (

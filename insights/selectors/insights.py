@@ -40,6 +40,16 @@ def insights_visible_to(user: Any) -> QuerySet[Insight]:
     )
 
 
+def hides_confidential_insights(record: Any, user: Any) -> bool:
+    """True when a confidential insight about `record` (an organisation; people hold none) is
+    one `user` may not see: a merge of `record` would move it (SPEC §1)."""
+    if not isinstance(record, Organisation):
+        return False
+    visible = insights_visible_to(user).filter(pk=OuterRef("pk"))
+    hidden = Insight.objects.filter(organisation=record, confidential=True).exclude(Exists(visible))
+    return hidden.exists()
+
+
 def _themes_prefetch() -> Prefetch:  # type: ignore[type-arg]
     return Prefetch(
         "themes", queryset=Theme.objects.select_related("parent").order_by("position", "name")

@@ -228,7 +228,10 @@ def test_the_duplicates_and_merge_pages_are_accessible(page, live_server, office
     sign_in(page, live_server, officer)
     page.goto(f"{live_server.url}/organisations/duplicates/")
     assert_accessible(page)
-    page.locator("fieldset").first.locator("input[type=radio]").first.check()
+    # Keep the key account: merging it into the other record would hand that record its
+    # account manager, which only an admin may set (SPEC §1).
+    group = page.locator("fieldset").first
+    group.locator("label:has-text('Oxford Instruments Manufacturing Ltd')").click()
     page.click("button:has-text('Continue')")
     page.wait_for_load_state()
     assert page.locator("h1").inner_text() == "Check before you merge"

@@ -4,14 +4,14 @@ transaction. Linked records are made with the models directly, from every app.""
 import datetime
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from contacts import services
 from contacts.models import Organisation, Person, Tag
 from engagement.models import Action, Event, Interaction, Registration
 from insights.models import Insight, Theme
-from tests.factories import OrganisationFactory, PersonFactory
+from tests.factories import OrganisationFactory, PersonFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -59,14 +59,15 @@ def pair(officer):
         name="Cowley Precision Engineering Ltd",
         company_number="01234567",
         employees=42,
-        key_account=True,
-        account_manager=officer,
     )
     return survivor, duplicate
 
 
-def test_it_moves_every_link_of_an_organisation_to_the_survivor(pair, officer):
+def test_it_moves_every_link_of_an_organisation_to_the_survivor(pair, officer, admin_user):
     survivor, duplicate = pair
+    # An admin's merge, since it fills the survivor's account fields (SPEC §1: admins only).
+    duplicate.key_account, duplicate.account_manager = True, officer
+    duplicate.save()
     shared_tag, own_tag = Tag.objects.create(name="automotive"), Tag.objects.create(name="net zero")
     survivor.tags.add(shared_tag)
     duplicate.tags.add(shared_tag, own_tag)
@@ -80,7 +81,7 @@ def test_it_moves_every_link_of_an_organisation_to_the_survivor(pair, officer):
         event=event, person=person, organisation=duplicate, email=person.email, status="confirmed"
     )
 
-    merged = services.organisation_merge(survivor=survivor, duplicate=duplicate, user=officer)
+    merged = services.organisation_merge(survivor=survivor, duplicate=duplicate, user=admin_user)
 
     assert merged.pk == survivor.pk
     assert not Organisation.objects.filter(pk=duplicate.pk).exists()
@@ -140,10 +141,10 @@ def test_it_keeps_do_not_contact_when_either_person_asked(officer):
 def test_it_refuses_to_merge_a_record_with_itself(pair):
     survivor, _ = pair
     with pytest.raises(ValidationError):
-        services.organisation_merge(survivor=survivor, duplicate=survivor)
+        services.organisation_merge(survivor=survivor, duplicate=survivor, user=None)
     person = PersonFactory()
     with pytest.raises(ValidationError):
-        services.person_merge(survivor=person, duplicate=person)
+        services.person_merge(survivor=person, duplicate=person, user=None)
 
 
 def test_a_merge_that_fails_part_way_moves_nothing(pair, monkeypatch):
@@ -156,7 +157,7 @@ def test_a_merge_that_fails_part_way_moves_nothing(pair, monkeypatch):
 
     monkeypatch.setattr(Organisation, "delete", explode)
     with pytest.raises(RuntimeError):
-        services.organisation_merge(survivor=survivor, duplicate=duplicate)
+        services.organisation_merge(survivor=survivor, duplicate=duplicate, user=None)
 
     assert Organisation.objects.filter(pk=duplicate.pk).exists()
     assert list(interaction.organisations.all()) == [duplicate]
@@ -188,3 +189,121 @@ def test_api_merges_people(api_client_for, officer):
     )
     assert response.status_code == 200
     assert list(interaction.people.all()) == [survivor]
+
+
+# --- SPEC §1: a merge may not move confidential records its user cannot see -----------------
+
+
+@pytest.fixture
+def secrets(officer):
+    """An organisation managed by another officer, with a confidential 1-2-1 and a
+    confidential insight the officer cannot see, and one the officer can (their own)."""
+    manager = UserFactory(role="officer", username="manager")
+    secretive = OrganisationFactory(name="Secretive Widgets", account_manager=manager)
+    theirs = make_interaction(secretive, confidential=True)
+    theirs.officer = manager
+    theirs.save()
+    insight = make_insight(secretive)
+    Insight.objects.filter(pk=insight.pk).update(
+        attribution="confidential", confidential=True, created_by=manager
+    )
+    mine = OrganisationFactory(name="Officer's Own Ltd", account_manager=officer)
+    return {"secretive": secretive, "interaction": theirs, "insight": insight, "mine": mine}
+
+
+def _nothing_moved(secrets) -> None:
+    assert Organisation.objects.filter(pk=secrets["secretive"].pk).exists()
+    assert list(secrets["interaction"].organisations.all()) == [secrets["secretive"]]
+    assert Insight.objects.get(pk=secrets["insight"].pk).organisation == secrets["secretive"]
+
+
+def test_it_refuses_an_officer_merging_in_confidential_records_they_cannot_see(officer, secrets):
+    with pytest.raises(PermissionDenied, match="an administrator must do it"):
+        services.organisation_merge(
+            survivor=secrets["mine"], duplicate=secrets["secretive"], user=officer
+        )
+    _nothing_moved(secrets)
+
+
+def test_a_hidden_confidential_insight_alone_refuses_the_merge(officer, secrets):
+    secrets["interaction"].delete()
+    with pytest.raises(PermissionDenied):
+        services.organisation_merge(
+            survivor=secrets["mine"], duplicate=secrets["secretive"], user=officer
+        )
+    assert Insight.objects.get(pk=secrets["insight"].pk).organisation == secrets["secretive"]
+
+
+def test_an_officer_may_merge_in_confidential_records_they_can_see(officer):
+    other = UserFactory(role="officer")
+    survivor = OrganisationFactory(account_manager=other)
+    # The officer manages the duplicate, so sees its confidential records now.
+    duplicate = OrganisationFactory(account_manager=officer)
+    secret = make_interaction(duplicate, confidential=True)
+    own = make_interaction(OrganisationFactory(), confidential=True)
+    own.officer = officer
+    own.save()
+    own.organisations.add(duplicate)
+
+    services.organisation_merge(survivor=survivor, duplicate=duplicate, user=officer)
+
+    assert list(secret.organisations.all()) == [survivor]
+    assert survivor.pk in own.organisations.values_list("pk", flat=True)
+
+
+def test_an_admin_merges_confidential_records_anyone_holds(admin_user, secrets):
+    services.organisation_merge(
+        survivor=secrets["mine"], duplicate=secrets["secretive"], user=admin_user
+    )
+    assert Insight.objects.get(pk=secrets["insight"].pk).organisation == secrets["mine"]
+
+
+def test_it_refuses_an_officers_merge_that_would_give_the_survivor_an_account_manager(
+    officer, admin_user
+):
+    survivor = OrganisationFactory(name="Unmanaged Ltd")
+    duplicate = OrganisationFactory(account_manager=officer, key_account=True)
+    with pytest.raises(PermissionDenied, match="administrator must do it"):
+        services.organisation_merge(survivor=survivor, duplicate=duplicate, user=officer)
+    survivor.refresh_from_db()
+    assert survivor.account_manager is None and not survivor.key_account
+    assert Organisation.objects.filter(pk=duplicate.pk).exists()
+
+
+def test_it_refuses_an_officer_merging_a_person_with_confidential_interactions_they_cannot_see(
+    officer, admin_user
+):
+    survivor, duplicate = PersonFactory(), PersonFactory()
+    secret = make_interaction(OrganisationFactory(), people=[duplicate], confidential=True)
+    with pytest.raises(PermissionDenied):
+        services.person_merge(survivor=survivor, duplicate=duplicate, user=officer)
+    assert list(secret.people.all()) == [duplicate]
+    services.person_merge(survivor=survivor, duplicate=duplicate, user=admin_user)
+    assert list(secret.people.all()) == [survivor]
+
+
+def test_the_merge_api_and_page_answer_403_saying_an_admin_must_do_it(
+    officer, secrets, api_client_for, client_for
+):
+    url = f"/api/v1/organisations/{secrets['mine'].pk}/merge/"
+    response = api_client_for(officer).post(
+        url, {"duplicate": secrets["secretive"].pk}, format="json"
+    )
+    assert response.status_code == 403
+    assert response.json()["detail"] == services.MERGE_NEEDS_ADMIN
+
+    page = client_for(officer).post(
+        "/organisations/merge/",
+        {"ids": [secrets["mine"].pk, secrets["secretive"].pk], "survivor": secrets["mine"].pk},
+    )
+    assert page.status_code == 403
+    assert "an administrator must do it" in page.content.decode()
+    _nothing_moved(secrets)
+
+    survivor, duplicate = PersonFactory(), PersonFactory()
+    make_interaction(secrets["secretive"], people=[duplicate], confidential=True)
+    people = api_client_for(officer).post(
+        f"/api/v1/people/{survivor.pk}/merge/", {"duplicate": duplicate.pk}, format="json"
+    )
+    assert people.status_code == 403
+    assert Person.objects.filter(pk=duplicate.pk).exists()

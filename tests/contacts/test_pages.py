@@ -128,7 +128,7 @@ GOOD = {
 }
 
 
-def test_it_adds_an_organisation_with_normalised_values(client_for, officer):
+def test_it_adds_an_organisation_with_normalised_values(client_for, admin_user):
     data = {
         **GOOD,
         "company_number": "sc 123456",
@@ -137,9 +137,10 @@ def test_it_adds_an_organisation_with_normalised_values(client_for, officer):
         "employees": "25",
         "tags": "life sciences, robotics,",
         "key_account": "true",
-        "account_manager": str(officer.pk),
+        "account_manager": str(admin_user.pk),
     }
-    response = client_for(officer).post("/organisations/new/", data)
+    # An admin, who alone may set the account fields (SPEC §1).
+    response = client_for(admin_user).post("/organisations/new/", data)
     organisation = Organisation.objects.get(name="Headington Robotics Ltd")
     assert response.status_code == 302
     assert response["Location"] == f"/organisations/{organisation.pk}/"
@@ -148,7 +149,7 @@ def test_it_adds_an_organisation_with_normalised_values(client_for, officer):
     assert organisation.sic_codes == ["62012", "70229"]
     assert organisation.sector_code == "J"
     assert organisation.size_band == "small"
-    assert organisation.key_account and organisation.account_manager == officer
+    assert organisation.key_account and organisation.account_manager == admin_user
     assert sorted(organisation.tags.values_list("name", flat=True)) == [
         "life sciences",
         "robotics",
@@ -169,7 +170,6 @@ def test_it_adds_an_organisation_with_normalised_values(client_for, officer):
         ({"employees": "-3"}, "employees", "0 or more"),
         ({"kind": "spaceship"}, "kind", "Select a valid choice"),
         ({"rural_urban": ""}, "rural_urban", "required"),
-        ({"account_manager": "999999"}, "account_manager", "Select a valid choice"),
         ({"tags": "x" * 101}, "tags", "100 characters or fewer"),
     ],
 )
@@ -187,6 +187,19 @@ def test_a_bad_value_shows_an_error_naming_the_field_and_creates_nothing(
     assert f'id="id_{field}-error"' in html
     assert message in html
     assert "<title>Error: " in html
+
+
+def test_an_unknown_account_manager_is_reported_on_its_field(client_for, admin_user):
+    # Only admins are offered the field, so only they see its errors.
+    response = client_for(admin_user).post(
+        "/organisations/new/", {**GOOD, "account_manager": "999999"}
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert not Organisation.objects.exists()
+    assert 'href="#id_account_manager"' in html
+    assert 'id="id_account_manager-error"' in html
+    assert "Select a valid choice" in html
 
 
 def test_a_company_number_already_held_is_reported_on_its_field(client_for, officer):

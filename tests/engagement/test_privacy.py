@@ -14,7 +14,7 @@ from contacts import privacy
 from engagement.models import Interaction, Registration
 from engagement.services import events as event_services
 from evidence.aggregation import Scope, build_result
-from tests.factories import OrganisationFactory, PersonFactory
+from tests.factories import OrganisationFactory, PersonFactory, UserFactory
 from tests.factories_capture import InsightFactory, InteractionFactory
 from tests.factories_events import (
     EventFactory,
@@ -79,8 +79,8 @@ def world(officer):
 # --- Export -----------------------------------------------------------------------------------
 
 
-def test_the_export_holds_the_persons_registrations_and_interactions(world):
-    export = privacy.person_export(world["ada"])
+def test_the_export_holds_the_persons_registrations_and_interactions(world, officer):
+    export = privacy.person_export(world["ada"], user=officer)
     json.dumps(export)
 
     [registration] = export["registrations"]
@@ -97,17 +97,18 @@ def test_the_export_holds_the_persons_registrations_and_interactions(world):
     assert meeting["notes"] == "Ada wants a bigger workshop."
 
 
-def test_the_export_withholds_confidential_notes_but_lists_the_interaction(world):
-    export = privacy.person_export(world["ada"])
+def test_the_export_withholds_confidential_notes_but_lists_the_interaction(world, officer):
+    # The officer wrote the confidential interaction, so may see that it happened.
+    export = privacy.person_export(world["ada"], user=officer)
     [secret] = [i for i in export["interactions"] if i["confidential"]]
     assert secret["notes"] is None
     assert "data protection officer" in secret["notes_withheld"]
     assert "relocating" not in json.dumps(export)
 
 
-def test_the_export_says_nothing_about_anyone_else(world):
+def test_the_export_says_nothing_about_anyone_else(world, admin_user):
     charles = world["charles"]
-    text = json.dumps(privacy.person_export(world["ada"]))
+    text = json.dumps(privacy.person_export(world["ada"], user=admin_user))
     assert "Babbage" not in text
     assert charles.email not in text
     assert "Hearing loop" not in text
@@ -119,6 +120,45 @@ def test_the_export_api_includes_engagement(world, officer, api_client_for):
     body = response.json()
     assert [r["id"] for r in body["registrations"]] == [world["ada_place"].pk]
     assert len(body["interactions"]) == 2
+
+
+def test_an_officers_export_leaves_out_the_confidential_interactions_they_cannot_see(world):
+    someone_else = UserFactory(role="officer")
+    export = privacy.person_export(world["ada"], user=someone_else)
+
+    assert [i["title"] for i in export["interactions"]] == ["1-2-1 about premises"]
+    assert export["withheld_confidential"] == 1
+    assert export["withheld_confidential_note"].startswith(
+        "1 confidential interaction is left out of this export"
+    )
+    assert world["secret"].pk not in [i["id"] for i in export["interactions"]]
+    assert "Confidential chat" not in json.dumps(export)
+
+
+def test_an_admins_export_is_complete(world, admin_user):
+    export = privacy.person_export(world["ada"], user=admin_user)
+    assert {i["title"] for i in export["interactions"]} == {
+        "1-2-1 about premises",
+        "Confidential chat",
+    }
+    assert export["withheld_confidential"] == 0
+    assert export["withheld_confidential_note"] is None
+
+
+def test_the_export_api_and_page_withhold_for_an_officer_who_cannot_see(
+    world, api_client_for, client_for
+):
+    someone_else = UserFactory(role="officer")
+    response = api_client_for(someone_else).get(f"/api/v1/people/{world['ada'].pk}/export/")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["withheld_confidential"] == 1
+    assert "Confidential chat" not in response.content.decode()
+
+    page = client_for(someone_else).get(f"/people/{world['ada'].pk}/export/")
+    assert page.status_code == 200
+    assert json.loads(page.content)["withheld_confidential"] == 1
+    assert "Confidential chat" not in page.content.decode()
 
 
 # --- Erasure ----------------------------------------------------------------------------------

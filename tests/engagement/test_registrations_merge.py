@@ -56,7 +56,7 @@ def queue(event):
 
 
 def merge(survivor, duplicate):
-    return contact_services.person_merge(survivor=survivor, duplicate=duplicate)
+    return contact_services.person_merge(survivor=survivor, duplicate=duplicate, user=None)
 
 
 def test_it_keeps_the_confirmed_place_and_closes_the_queue_behind_the_dropped_one(people):
