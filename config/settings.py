@@ -277,6 +277,9 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
+# Attempts are stored in a 255-character column that refuses NUL on PostgreSQL: the username
+# is fitted to it, so junk typed into any login form is a failed sign-in, not a server error.
+AXES_USERNAME_CALLABLE = "contacts.limits.axes_username"
 
 SIGNUP_RATE_LIMIT = os.environ.get("SIGNUP_RATE_LIMIT", "20/m")
 # Days without activity after which a person's data is anonymised (contacts.retention);

@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 
-from contacts import roles, validators
+from contacts import limits, roles, validators
 from contacts.models import (
     LawfulBasis,
     Organisation,
@@ -18,7 +18,6 @@ from contacts.models import (
     Ownership,
     Person,
     RuralUrban,
-    Tag,
 )
 
 
@@ -182,9 +181,10 @@ class OrganisationForm(forms.Form):
     def clean_tags(self) -> list[str]:
         names = [name.strip() for name in self.cleaned_data["tags"].split(",")]
         names = [name for name in names if name]
-        too_long = [name for name in names if len(name) > Tag._meta.get_field("name").max_length]  # type: ignore[operator]
-        if too_long:
-            raise ValidationError("Each tag must be 100 characters or fewer")
+        if any(len(name) > limits.TAG_MAX for name in names):
+            raise ValidationError(f"Each tag must be {limits.TAG_MAX} characters or fewer")
+        if len(set(names)) > limits.TAGS_MAX:
+            raise ValidationError(f"Give at most {limits.TAGS_MAX} tags")
         return names
 
     def service_arguments(self) -> tuple[dict[str, Any], list[str]]:

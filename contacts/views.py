@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET
 from django.views.generic import TemplateView
 
 from contacts import forms as contact_forms
-from contacts import imports, roles, selectors, services, timeline
+from contacts import imports, limits, roles, selectors, services, timeline
 from contacts.filtersets import OrganisationFilterSet, PersonFilterSet
 from contacts.models import (
     ImportFormat,
@@ -358,8 +358,8 @@ class PersonFormView(RoleRequiredMixin, TemplateView):
         if person is not None:
             return person.organisation
         raw = self.request.GET.get("organisation") or self.request.POST.get("for_organisation")
-        if raw and raw.isdigit():
-            return Organisation.objects.filter(pk=int(raw)).first()
+        if (organisation_id := limits.parse_id(raw)) is not None:
+            return Organisation.objects.filter(pk=organisation_id).first()
         return None
 
     def refuse_erased(self, request: HttpRequest, person: Person | None) -> HttpResponse | None:
@@ -468,7 +468,7 @@ class MergeView(RoleRequiredMixin, TemplateView):
     kind = "organisations"
 
     def records(self, data: Any) -> list[Any]:
-        ids = sorted({int(value) for value in data.getlist("ids") if value.isdigit()})
+        ids = limits.parse_ids(data.getlist("ids"))
         if self.kind == "organisations":
             return list(selectors.organisation_list().filter(pk__in=ids))
         return list(selectors.person_list().filter(pk__in=ids))

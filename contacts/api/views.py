@@ -15,7 +15,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 
-from contacts import roles, selectors, services
+from contacts import limits, roles, selectors, services
 from contacts.api import serializers as contact_serializers
 from contacts.api.privacy import PersonPrivacyActions
 from contacts.api.serializers import _as_drf
@@ -129,9 +129,7 @@ class LoginThrottle(AnonRateThrottle):
 
 
 @extend_schema(
-    request=inline_serializer(
-        "TokenRequest", {"username": serializers.CharField(), "password": serializers.CharField()}
-    ),
+    request=contact_serializers.TokenRequestSerializer,
     responses=inline_serializer("TokenResponse", {"token": serializers.CharField()}),
 )
 @api_view(["POST"])
@@ -139,16 +137,16 @@ class LoginThrottle(AnonRateThrottle):
 @throttle_classes([LoginThrottle])
 def obtain_token(request: Request) -> Response:
     """SPEC §3: POST username and password, receive {"token": …}. Lock-outs apply (django-axes)."""
-    username = request.data.get("username")
-    password = request.data.get("password")
-    errors = {}
-    if not username:
-        errors["username"] = ["This field is required."]
-    if not password:
-        errors["password"] = ["This field is required."]
-    if errors:
-        return Response(errors, status=status.HTTP_400_BAD_REQUEST)
-    user = authenticate(request._request, username=username, password=password)
+    body = contact_serializers.TokenRequestSerializer(data=request.data)
+    body.is_valid(raise_exception=True)
+    username = body.validated_data["username"]
+    password = body.validated_data["password"]
+    # No account has a longer username: answer as for a wrong password, without a lookup.
+    user = (
+        authenticate(request._request, username=username, password=password)
+        if len(username) <= limits.USERNAME_MAX
+        else None
+    )
     if user is None or not user.is_active:
         return Response(
             {"non_field_errors": ["Unable to sign in with those details."]},

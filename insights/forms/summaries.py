@@ -6,7 +6,7 @@ from typing import Any, cast
 from django import forms
 from django.utils import timezone
 
-from contacts import sic
+from contacts import limits, sic
 from contacts.models import SizeBand
 from insights.models import Theme
 from insights.selectors import summaries as selectors
@@ -24,6 +24,7 @@ class SummaryRequestForm(forms.Form):
     period_start = forms.DateField(
         label="Start of the period",
         widget=DateInput(),
+        validators=[limits.validate_date_in_range],
         error_messages={
             "required": "Enter the start of the period",
             "invalid": "Enter the start of the period as a real date, like 2026-01-01",
@@ -32,6 +33,7 @@ class SummaryRequestForm(forms.Form):
     period_end = forms.DateField(
         label="End of the period",
         widget=DateInput(),
+        validators=[limits.validate_date_in_range],
         error_messages={
             "required": "Enter the end of the period",
             "invalid": "Enter the end of the period as a real date, like 2026-03-31",

@@ -21,7 +21,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from contacts import sic
+from contacts import limits, sic
 from contacts.models import JobStatus, SizeBand
 from insights.aggregation import Scope
 from insights.models import EvidenceSummary, Theme
@@ -54,6 +54,15 @@ def _validate(
     local_authorities: list[str],
 ) -> None:
     errors: dict[str, list[str]] = {}
+    # Out-of-range ends are refused first: comparing or widening a period near year 1
+    # overflows Python's dates in the worker.
+    for name, value in (("period_start", period_start), ("period_end", period_end)):
+        try:
+            limits.validate_date_in_range(value)
+        except ValidationError as exc:
+            errors[name] = exc.messages
+    if errors:
+        raise ValidationError(errors)
     if period_end < period_start:
         errors.setdefault("period_end", []).append(
             "The end of the period must be the same as or after its start"

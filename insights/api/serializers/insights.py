@@ -6,6 +6,7 @@ from typing import Any
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 
+from contacts import limits
 from contacts.api.serializers import _as_drf
 from contacts.models import Organisation
 from engagement.api.serializers.interactions import InteractionSerializer, OfficerField
@@ -57,7 +58,7 @@ class InsightSerializer(serializers.ModelSerializer[Insight]):
         child=serializers.SlugField(max_length=64), allow_empty=False, write_only=True
     )
     severity = serializers.IntegerField(min_value=1, max_value=5, required=False, allow_null=True)
-    recorded_on = serializers.DateField(required=False)
+    recorded_on = serializers.DateField(required=False, validators=[limits.validate_date_in_range])
 
     class Meta:
         model = Insight
