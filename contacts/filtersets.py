@@ -5,12 +5,14 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
 from django.db.models.functions import Upper
 
-from contacts import sic
+from contacts import limits, sic
 from contacts.models import Organisation, OrganisationKind, Person, SizeBand
 
 
 class OrganisationFilterSet(django_filters.FilterSet):
-    q = django_filters.CharFilter(method="search", label="Name or company number")
+    q = django_filters.CharFilter(
+        method="search", max_length=limits.NAME_MAX, label="Name or company number"
+    )
     sector = django_filters.ChoiceFilter(
         field_name="sector_code", choices=sic.SECTION_CHOICES, label="Sector"
     )
@@ -58,7 +60,9 @@ class OrganisationFilterSet(django_filters.FilterSet):
 
 
 class PersonFilterSet(django_filters.FilterSet):
-    q = django_filters.CharFilter(method="search", label="Name or email")
+    q = django_filters.CharFilter(
+        method="search", max_length=limits.NAME_MAX, label="Name or email"
+    )
     organisation = django_filters.NumberFilter(field_name="organisation_id")
     email = django_filters.CharFilter(lookup_expr="iexact")
     marketing_consent = django_filters.BooleanFilter()
