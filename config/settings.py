@@ -309,6 +309,9 @@ AXES_RESET_ON_SUCCESS = True
 # JSON for API clients, the GOV.UK page (registration/locked_out.html) for people.
 AXES_LOCKOUT_CALLABLE = "core.lockout.lockout_response"
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
+# Attempts are stored in a 255-character column that refuses NUL on PostgreSQL: the username
+# is fitted to it, so junk typed into any login form is a failed sign-in, not a server error.
+AXES_USERNAME_CALLABLE = "core.limits.axes_username"
 
 SIGNUP_RATE_LIMIT = os.environ.get("SIGNUP_RATE_LIMIT", "20/m")
 # Days without activity after which a person's data is anonymised (contacts.retention);

@@ -7,10 +7,13 @@ from django.db.models.functions import Upper
 
 from contacts import sic
 from contacts.models import Organisation, OrganisationKind, Person, SizeBand
+from core import limits
 
 
 class OrganisationFilterSet(django_filters.FilterSet):
-    q = django_filters.CharFilter(method="search", label="Name or company number")
+    q = django_filters.CharFilter(
+        method="search", max_length=limits.NAME_MAX, label="Name or company number"
+    )
     sector = django_filters.ChoiceFilter(
         field_name="sector_code", choices=sic.SECTION_CHOICES, label="Sector"
     )
@@ -58,7 +61,9 @@ class OrganisationFilterSet(django_filters.FilterSet):
 
 
 class PersonFilterSet(django_filters.FilterSet):
-    q = django_filters.CharFilter(method="search", label="Name or email")
+    q = django_filters.CharFilter(
+        method="search", max_length=limits.NAME_MAX, label="Name or email"
+    )
     organisation = django_filters.NumberFilter(field_name="organisation_id")
     email = django_filters.CharFilter(lookup_expr="iexact")
     marketing_consent = django_filters.BooleanFilter()

@@ -18,9 +18,8 @@ from contacts.models import (
     Ownership,
     Person,
     RuralUrban,
-    Tag,
 )
-from core import roles
+from core import limits, roles
 
 
 def staff_who_manage_accounts(*, also: int | None = None) -> QuerySet[Any]:
@@ -205,9 +204,10 @@ class OrganisationForm(forms.Form):
     def clean_tags(self) -> list[str]:
         names = [name.strip() for name in self.cleaned_data["tags"].split(",")]
         names = [name for name in names if name]
-        too_long = [name for name in names if len(name) > Tag._meta.get_field("name").max_length]  # type: ignore[operator]
-        if too_long:
-            raise ValidationError("Each tag must be 100 characters or fewer")
+        if any(len(name) > limits.TAG_MAX for name in names):
+            raise ValidationError(f"Each tag must be {limits.TAG_MAX} characters or fewer")
+        if len(set(names)) > limits.TAGS_MAX:
+            raise ValidationError(f"Give at most {limits.TAGS_MAX} tags")
         return names
 
     def service_arguments(self) -> tuple[dict[str, Any], list[str]]:

@@ -72,6 +72,7 @@ from contacts.models import (
     Tag,
     normalise_name,
 )
+from core import limits
 from core.models import JobStatus
 
 logger = logging.getLogger(__name__)
@@ -712,10 +713,10 @@ def _parse_choice(value: str, choices: Sequence[tuple[str, str]]) -> str:
 
 
 def _parse_employees(value: str) -> int:
-    cleaned = value.replace(",", "").strip()
-    if not cleaned.isdigit():
+    count = limits.parse_id(value.replace(",", "").strip())
+    if count is None:
         raise RowError("Enter a whole number of employees, 0 or more")
-    return int(cleaned)
+    return count
 
 
 def _split_list(value: str) -> list[str]:
@@ -725,7 +726,7 @@ def _split_list(value: str) -> list[str]:
 def _parse_sic_codes(value: str) -> list[str]:
     codes = []
     for part in _split_list(value):
-        code = sic.code_from_text(part) if part.isdigit() and len(part) == 4 else part
+        code = sic.code_from_text(part) if re.fullmatch(r"[0-9]{4}", part) else part
         codes.append(code or part)
     return codes
 

@@ -60,8 +60,9 @@ DIVISION_SECTION: dict[int, str] = {
 }
 SECTION_CHOICES = [(letter, f"{letter}: {name}") for letter, name in SECTIONS.items()]
 
-_CODE = re.compile(r"^\d{5}$")
-_LEADING_CODE = re.compile(r"^\s*(\d{4,5})\b")
+# ASCII digits only (SPEC §4): `\d` alone also matches Arabic-Indic and other digits.
+_CODE = re.compile(r"^\d{5}$", re.ASCII)
+_LEADING_CODE = re.compile(r"^\s*(\d{4,5})\b", re.ASCII)
 
 
 def is_valid_code(code: str) -> bool:

@@ -8,7 +8,9 @@ from django.core.exceptions import ValidationError
 from contacts import sic
 
 # Companies House numbers: eight digits, or two letters then six digits (SC123456, OC…).
-_COMPANY_NUMBER = re.compile(r"^(?:\d{8}|[A-Z]{2}\d{6})$")
+# ASCII digits only (SPEC §4): `\d` and `str.isdigit()` also accept Arabic-Indic digits.
+_COMPANY_NUMBER = re.compile(r"^(?:[0-9]{8}|[A-Z]{2}[0-9]{6})$")
+_DIGITS = re.compile(r"[0-9]+")
 # UK postcode (outward + inward), including the GIR 0AA special case.
 _POSTCODE = re.compile(
     r"^(?:GIR0AA|(?:[A-PR-UWYZ][0-9][0-9]?|[A-PR-UWYZ][A-HK-Y][0-9][0-9]?"
@@ -19,7 +21,7 @@ _POSTCODE = re.compile(
 def normalise_company_number(value: str | None) -> str:
     """Upper-case, no spaces; a seven-digit number regains the leading zero spreadsheets drop."""
     cleaned = re.sub(r"\s+", "", value or "").upper()
-    if cleaned.isdigit() and 6 <= len(cleaned) < 8:
+    if _DIGITS.fullmatch(cleaned) and 6 <= len(cleaned) < 8:
         cleaned = cleaned.zfill(8)
     return cleaned
 

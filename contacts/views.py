@@ -20,7 +20,7 @@ from contacts import forms as contact_forms
 from contacts import imports, selectors, services, timeline
 from contacts.filtersets import OrganisationFilterSet, PersonFilterSet
 from contacts.models import ImportFormat, ImportJob, ImportKind, Organisation, Person, Tag
-from core import roles
+from core import limits, roles
 from core.models import JobStatus
 from core.permissions import RoleRequiredMixin
 
@@ -362,8 +362,8 @@ class PersonFormView(RoleRequiredMixin, TemplateView):
         if person is not None:
             return person.organisation
         raw = self.request.GET.get("organisation") or self.request.POST.get("for_organisation")
-        if raw and raw.isdigit():
-            return Organisation.objects.filter(pk=int(raw)).first()
+        if (organisation_id := limits.parse_id(raw)) is not None:
+            return Organisation.objects.filter(pk=organisation_id).first()
         return None
 
     def refuse_erased(self, request: HttpRequest, person: Person | None) -> HttpResponse | None:
@@ -472,7 +472,7 @@ class MergeView(RoleRequiredMixin, TemplateView):
     kind = "organisations"
 
     def records(self, data: Any) -> list[Any]:
-        ids = sorted({int(value) for value in data.getlist("ids") if value.isdigit()})
+        ids = limits.parse_ids(data.getlist("ids"))
         if self.kind == "organisations":
             return list(selectors.organisation_list().filter(pk__in=ids))
         return list(selectors.person_list().filter(pk__in=ids))

@@ -9,6 +9,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from contacts.models import Organisation, Person
+from core import limits
 
 
 class InteractionKind(models.TextChoices):
@@ -42,9 +43,11 @@ class Interaction(models.Model):
     kind = models.CharField(
         max_length=16, choices=InteractionKind.choices, default=InteractionKind.MEETING
     )
-    occurred_on = models.DateField()
+    occurred_on = models.DateField(validators=[limits.validate_date_in_range])
     title = models.CharField(max_length=200)
-    notes = models.TextField(blank=True, default="")
+    notes = models.TextField(
+        blank=True, default="", max_length=limits.NOTES_MAX, validators=[limits.notes_length]
+    )
     officer = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -91,7 +94,9 @@ class Action(models.Model):
     interaction = models.ForeignKey(
         Interaction, null=True, blank=True, on_delete=models.SET_NULL, related_name="actions"
     )
-    description = models.TextField()
+    description = models.TextField(
+        max_length=limits.STATEMENT_MAX, validators=[limits.statement_length]
+    )
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -99,7 +104,7 @@ class Action(models.Model):
         on_delete=models.SET_NULL,
         related_name="assigned_actions",
     )
-    due_on = models.DateField(null=True, blank=True)
+    due_on = models.DateField(null=True, blank=True, validators=[limits.validate_date_in_range])
     status = models.CharField(max_length=8, choices=ActionStatus.choices, default=ActionStatus.OPEN)
     completed_at = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(
@@ -155,18 +160,26 @@ class Event(models.Model):
     """A workshop, breakfast, networking session… that businesses sign up to publicly."""
 
     title = models.CharField(max_length=200)
-    description = models.TextField(blank=True, default="")
+    description = models.TextField(
+        blank=True, default="", max_length=limits.NOTES_MAX, validators=[limits.notes_length]
+    )
     kind = models.CharField(max_length=16, choices=EventKind.choices, default=EventKind.WORKSHOP)
-    starts_at = models.DateTimeField()
-    ends_at = models.DateTimeField()
+    starts_at = models.DateTimeField(validators=[limits.validate_date_in_range])
+    ends_at = models.DateTimeField(validators=[limits.validate_date_in_range])
     venue_name = models.CharField(max_length=200, blank=True, default="")
     venue_address = models.CharField(max_length=300, blank=True, default="")
     online_url = models.URLField(blank=True, default="")
-    accessibility_info = models.TextField(blank=True, default="")
+    accessibility_info = models.TextField(
+        blank=True, default="", max_length=limits.NOTES_MAX, validators=[limits.notes_length]
+    )
     capacity = models.PositiveIntegerField()
     waitlist_enabled = models.BooleanField(default=True)
-    registration_opens_at = models.DateTimeField(null=True, blank=True)
-    registration_closes_at = models.DateTimeField(null=True, blank=True)
+    registration_opens_at = models.DateTimeField(
+        null=True, blank=True, validators=[limits.validate_date_in_range]
+    )
+    registration_closes_at = models.DateTimeField(
+        null=True, blank=True, validators=[limits.validate_date_in_range]
+    )
     slug = models.SlugField(max_length=120, unique=True)
     status = models.CharField(max_length=16, choices=EventStatus.choices, default=EventStatus.DRAFT)
     organiser = models.ForeignKey(
@@ -239,7 +252,12 @@ class Registration(models.Model):
     )
     status = models.CharField(max_length=16, choices=RegistrationStatus.choices)
     waitlist_position = models.PositiveIntegerField(null=True, blank=True)
-    requirements = models.TextField(blank=True, default="")
+    requirements = models.TextField(
+        blank=True,
+        default="",
+        max_length=limits.STATEMENT_MAX,
+        validators=[limits.statement_length],
+    )
     cancel_token = models.CharField(
         max_length=64, unique=True, default=new_cancel_token, editable=False
     )

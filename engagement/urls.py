@@ -28,7 +28,7 @@ urlpatterns = [
         events.public_registered,
         name="public-registered",
     ),
-    path("cancel/<str:token>/", events.public_cancel, name="public-cancel"),
+    path("cancel/<slug:token>/", events.public_cancel, name="public-cancel"),
     path("", interactions.home, name="home"),
     path("interactions/", interactions.InteractionListView.as_view(), name="interaction-list"),
     path("actions/<int:pk>/status/", interactions.ActionStatusView.as_view(), name="action-status"),

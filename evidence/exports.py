@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import csv
 import io
+import re
+import time
 from typing import Any
 from xml.sax.saxutils import escape
 
@@ -29,6 +31,7 @@ from reportlab.platypus import (
 from reportlab.platypus.flowables import Flowable
 
 from contacts import sic
+from core import limits
 from evidence import selectors
 from evidence.models import EvidenceSummary
 
@@ -125,6 +128,43 @@ def summary_csv(summary: EvidenceSummary) -> str:
 
 # --- PDF ----------------------------------------------------------------------------------
 
+# No export may hold a worker for more than a few seconds (SPEC §4). Laying out text costs
+# reportlab far more than linear time in the length of a word or paragraph (a 1 MB quote
+# took over 12 minutes), so text is cut and long words broken before layout, and the
+# document as a whole has a budget of quotes and of seconds.
+LONGEST_WORD = 60
+QUOTES_PER_THEME = 10
+QUOTES_PER_EXPORT = 200
+PDF_SECONDS = 10.0
+_LONG_WORD = re.compile(rf"\S{{{LONGEST_WORD}}}(?=\S)")
+
+
+class ExportTooSlow(Exception):
+    """The PDF went past its time budget; the caller says so rather than wait on."""
+
+
+def fit_text(text: str, limit: int) -> str:
+    """`text` at most `limit` characters (cut with an ellipsis), no word longer than
+    LONGEST_WORD characters (broken with a space), so that its layout costs little.
+
+    Rows stored before the limits of SPEC §4 may be longer than a form now accepts."""
+    if len(text) > limit:
+        text = text[: limit - 1].rstrip() + "…"
+    return _LONG_WORD.sub(lambda match: match.group(0) + " ", text)
+
+
+class _Deadline(SimpleDocTemplate):
+    """A document that stops laying out once its time budget is spent."""
+
+    def __init__(self, *args: Any, seconds: float, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._deadline = time.monotonic() + seconds
+
+    def afterFlowable(self, flowable: Flowable) -> None:  # noqa: N802 (reportlab's name)
+        if time.monotonic() > self._deadline:
+            raise ExportTooSlow("The PDF took too long to draw")
+
+
 BLUE = colors.HexColor("#1d70b8")
 GREY = colors.HexColor("#b1b4b6")
 LIGHT = colors.HexColor("#f3f2f1")
@@ -193,8 +233,9 @@ def summary_pdf(summary: EvidenceSummary) -> bytes:
     styles = _styles()
     report = selectors.report_for(summary)
     buffer = io.BytesIO()
-    document = SimpleDocTemplate(
+    document = _Deadline(
         buffer,
+        seconds=PDF_SECONDS,
         pagesize=A4,
         leftMargin=18 * mm,
         rightMargin=18 * mm,
@@ -247,7 +288,7 @@ def summary_pdf(summary: EvidenceSummary) -> bytes:
             ]
             + [
                 [
-                    Paragraph(escape(row.name), styles["small"]),
+                    Paragraph(escape(fit_text(row.name, limits.NAME_MAX)), styles["small"]),
                     row.organisations,
                     f"{row.share * 100:.1f}%",
                     row.insights,
@@ -272,7 +313,7 @@ def summary_pdf(summary: EvidenceSummary) -> bytes:
             [["Theme", "This period", "Previous period", "Change"]]
             + [
                 [
-                    Paragraph(escape(row.name), styles["small"]),
+                    Paragraph(escape(fit_text(row.name, limits.NAME_MAX)), styles["small"]),
                     row.organisations,
                     row.previous_organisations,
                     f"{row.change:+d}",
@@ -288,7 +329,10 @@ def summary_pdf(summary: EvidenceSummary) -> bytes:
             _table(
                 [
                     ["Sector"]
-                    + [Paragraph(escape(row.name), styles["small"]) for row in report.themes]
+                    + [
+                        Paragraph(escape(fit_text(row.name, limits.NAME_MAX)), styles["small"])
+                        for row in report.themes
+                    ]
                 ]
                 + [
                     [Paragraph(escape(f"{sector.name} ({sector.code})"), styles["small"])]
@@ -304,17 +348,20 @@ def summary_pdf(summary: EvidenceSummary) -> bytes:
         )
     story.append(Paragraph("What businesses said", styles["h2"]))
     quoted = False
+    budget = QUOTES_PER_EXPORT
     for row in report.themes:
-        if not row.quotes:
+        shown = row.quotes[: min(QUOTES_PER_THEME, budget)]
+        if not shown:
             continue
         quoted = True
-        block: list[Flowable] = [Paragraph(escape(row.name), styles["h3"])]
-        for quote in row.quotes:
-            block.append(
-                Paragraph(
-                    f"“{escape(quote['text'])}” — {escape(quote['attribution'])}", styles["quote"]
-                )
-            )
+        budget -= len(shown)
+        block: list[Flowable] = [
+            Paragraph(escape(fit_text(row.name, limits.NAME_MAX)), styles["h3"])
+        ]
+        for quote in shown:
+            text = fit_text(str(quote["text"]), limits.STATEMENT_MAX)
+            attribution = fit_text(str(quote["attribution"]), limits.NAME_MAX)
+            block.append(Paragraph(f"“{escape(text)}” — {escape(attribution)}", styles["quote"]))
         story.append(KeepTogether(block))
     if not quoted:
         story.append(Paragraph("No quotes may be shared for this period.", styles["body"]))

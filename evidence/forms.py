@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from contacts import sic
 from contacts.models import SizeBand
+from core import limits
 from evidence import selectors
 from evidence.services import last_full_month
 from insights.models import Theme
@@ -24,6 +25,7 @@ class SummaryRequestForm(forms.Form):
     period_start = forms.DateField(
         label="Start of the period",
         widget=DateInput(),
+        validators=[limits.validate_date_in_range],
         error_messages={
             "required": "Enter the start of the period",
             "invalid": "Enter the start of the period as a real date, like 2026-01-01",
@@ -32,6 +34,7 @@ class SummaryRequestForm(forms.Form):
     period_end = forms.DateField(
         label="End of the period",
         widget=DateInput(),
+        validators=[limits.validate_date_in_range],
         error_messages={
             "required": "Enter the end of the period",
             "invalid": "Enter the end of the period as a real date, like 2026-03-31",

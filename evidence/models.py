@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
+from core import limits
 from core.models import JobStatus
 
 
@@ -14,8 +15,8 @@ class EvidenceSummary(models.Model):
     visible to the growth group.
     """
 
-    period_start = models.DateField()
-    period_end = models.DateField()
+    period_start = models.DateField(validators=[limits.validate_date_in_range])
+    period_end = models.DateField(validators=[limits.validate_date_in_range])
     themes = models.JSONField(default=list, blank=True, help_text="Theme slugs; empty = all")
     sectors = models.JSONField(default=list, blank=True, help_text="SIC section letters")
     size_bands = models.JSONField(default=list, blank=True)

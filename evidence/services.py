@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from contacts import sic
 from contacts.models import SizeBand
+from core import limits
 from core.models import JobStatus
 from evidence.aggregation import Scope
 from evidence.models import EvidenceSummary
@@ -56,6 +57,15 @@ def _validate(
     local_authorities: list[str],
 ) -> None:
     errors: dict[str, list[str]] = {}
+    # Out-of-range ends are refused first: comparing or widening a period near year 1
+    # overflows Python's dates in the worker.
+    for name, value in (("period_start", period_start), ("period_end", period_end)):
+        try:
+            limits.validate_date_in_range(value)
+        except ValidationError as exc:
+            errors[name] = exc.messages
+    if errors:
+        raise ValidationError(errors)
     if period_end < period_start:
         errors.setdefault("period_end", []).append(
             "The end of the period must be the same as or after its start"

@@ -37,7 +37,15 @@ def _download(summary: EvidenceSummary, kind: str) -> HttpResponse:
             exports.summary_csv(summary), content_type="text/csv; charset=utf-8"
         )
     else:
-        response = HttpResponse(exports.summary_pdf(summary), content_type="application/pdf")
+        try:
+            pdf = exports.summary_pdf(summary)
+        except exports.ExportTooSlow:
+            return HttpResponse(
+                "The PDF took too long to draw: download the CSV instead.",
+                content_type="text/plain; charset=utf-8",
+                status=503,
+            )
+        response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = (
         f'attachment; filename="{exports.export_filename(summary, kind)}"'
     )

@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 
 from contacts.models import Organisation
+from core import limits
 from engagement.models import Interaction
 
 
@@ -17,7 +18,12 @@ class Theme(models.Model):
     parent = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
     )
-    description = models.TextField(blank=True, default="")
+    description = models.TextField(
+        blank=True,
+        default="",
+        max_length=limits.STATEMENT_MAX,
+        validators=[limits.statement_length],
+    )
     active = models.BooleanField(default=True)
     position = models.PositiveSmallIntegerField(default=0)
 
@@ -63,13 +69,20 @@ class Insight(models.Model):
         max_length=16, choices=InsightKind.choices, default=InsightKind.OBSERVATION
     )
     severity = models.PositiveSmallIntegerField(null=True, blank=True)
-    statement = models.TextField()
-    quote = models.TextField(blank=True, default="")
+    statement = models.TextField(
+        max_length=limits.STATEMENT_MAX, validators=[limits.statement_length]
+    )
+    quote = models.TextField(
+        blank=True,
+        default="",
+        max_length=limits.STATEMENT_MAX,
+        validators=[limits.statement_length],
+    )
     attribution = models.CharField(
         max_length=16, choices=Attribution.choices, default=Attribution.ANONYMOUS
     )
     confidential = models.BooleanField(default=False, editable=False)
-    recorded_on = models.DateField()
+    recorded_on = models.DateField(validators=[limits.validate_date_in_range])
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,

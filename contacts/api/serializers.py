@@ -11,6 +11,7 @@ from rest_framework import serializers
 
 from contacts import services, validators
 from contacts.models import ImportFormat, ImportJob, ImportKind, Organisation, Person
+from core import limits
 
 
 def _as_drf(exc: DjangoValidationError) -> serializers.ValidationError:
@@ -20,6 +21,14 @@ def _as_drf(exc: DjangoValidationError) -> serializers.ValidationError:
             detail["non_field_errors"] = detail.pop("__all__")
         return serializers.ValidationError(detail)
     return serializers.ValidationError({"non_field_errors": exc.messages})
+
+
+class TokenRequestSerializer(serializers.Serializer[Any]):
+    """The token endpoint's body. Any username is accepted here so that a long one gets the
+    same answer as a wrong one; NUL and non-strings are refused by CharField."""
+
+    username = serializers.CharField()
+    password = serializers.CharField(trim_whitespace=False)
 
 
 class TagsField(serializers.ListField):
@@ -38,7 +47,11 @@ class OrganisationSerializer(serializers.ModelSerializer[Organisation]):
         child=serializers.CharField(max_length=5, min_length=5), required=False, max_length=4
     )
     sector = serializers.SerializerMethodField()
-    tags = TagsField(child=serializers.CharField(max_length=100), required=False)
+    tags = TagsField(
+        child=serializers.CharField(max_length=limits.TAG_MAX),
+        required=False,
+        max_length=limits.TAGS_MAX,
+    )
     account_manager = serializers.PrimaryKeyRelatedField(
         queryset=get_user_model().objects.all(),
         required=False,

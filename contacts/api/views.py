@@ -21,7 +21,7 @@ from contacts.api.privacy import PersonPrivacyActions
 from contacts.api.serializers import _as_drf
 from contacts.filtersets import OrganisationFilterSet, PersonFilterSet
 from contacts.models import ImportJob, Organisation, Person
-from core import roles
+from core import limits, roles
 from core.permissions import RoleAccess
 from core.proxies import client_address
 
@@ -135,9 +135,7 @@ class LoginThrottle(AnonRateThrottle):
 
 
 @extend_schema(
-    request=inline_serializer(
-        "TokenRequest", {"username": serializers.CharField(), "password": serializers.CharField()}
-    ),
+    request=contact_serializers.TokenRequestSerializer,
     responses=inline_serializer("TokenResponse", {"token": serializers.CharField()}),
 )
 @api_view(["POST"])
@@ -145,16 +143,16 @@ class LoginThrottle(AnonRateThrottle):
 @throttle_classes([LoginThrottle])
 def obtain_token(request: Request) -> Response:
     """SPEC §3: POST username and password, receive {"token": …}. Lock-outs apply (django-axes)."""
-    username = request.data.get("username")
-    password = request.data.get("password")
-    errors = {}
-    if not username:
-        errors["username"] = ["This field is required."]
-    if not password:
-        errors["password"] = ["This field is required."]
-    if errors:
-        return Response(errors, status=status.HTTP_400_BAD_REQUEST)
-    user = authenticate(request._request, username=username, password=password)
+    body = contact_serializers.TokenRequestSerializer(data=request.data)
+    body.is_valid(raise_exception=True)
+    username = body.validated_data["username"]
+    password = body.validated_data["password"]
+    # No account has a longer username: answer as for a wrong password, without a lookup.
+    user = (
+        authenticate(request._request, username=username, password=password)
+        if len(username) <= limits.USERNAME_MAX
+        else None
+    )
     if user is None or not user.is_active:
         return Response(
             {"non_field_errors": ["Unable to sign in with those details."]},

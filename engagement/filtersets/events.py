@@ -4,11 +4,14 @@ import django_filters
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from core import limits
 from engagement.models import Event, EventKind, EventStatus, Registration, RegistrationStatus
 
 
 class EventFilterSet(django_filters.FilterSet):
-    q = django_filters.CharFilter(method="search", label="Title or venue")
+    q = django_filters.CharFilter(
+        method="search", max_length=limits.NAME_MAX, label="Title or venue"
+    )
     status = django_filters.ChoiceFilter(choices=EventStatus.choices, label="Status")
     kind = django_filters.ChoiceFilter(choices=EventKind.choices, label="Kind")
     when = django_filters.ChoiceFilter(
@@ -43,7 +46,9 @@ class EventFilterSet(django_filters.FilterSet):
 
 
 class RegistrationFilterSet(django_filters.FilterSet):
-    q = django_filters.CharFilter(method="search", label="Name, email or organisation")
+    q = django_filters.CharFilter(
+        method="search", max_length=limits.NAME_MAX, label="Name, email or organisation"
+    )
     status = django_filters.ChoiceFilter(choices=RegistrationStatus.choices, label="Status")
     attended = django_filters.BooleanFilter(label="Attended")
 

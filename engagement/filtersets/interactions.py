@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from core import roles
+from core import limits, roles
 from engagement.models import Action, ActionStatus, Interaction, InteractionKind
 
 
@@ -34,7 +34,9 @@ class InteractionFilterSet(django_filters.FilterSet):
     occurred_before = django_filters.DateFilter(
         field_name="occurred_on", lookup_expr="lte", label="To"
     )
-    q = django_filters.CharFilter(method="search", label="Title or notes")
+    q = django_filters.CharFilter(
+        method="search", max_length=limits.NAME_MAX, label="Title or notes"
+    )
 
     class Meta:
         model = Interaction

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from contacts.models import Organisation, normalise_name
 from contacts.validators import normalise_company_number
+from core import limits
 from engagement.models import Event, EventKind
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
@@ -188,7 +189,7 @@ class SignUpForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "organization-title"}),
     )
     requirements = forms.CharField(
-        max_length=2000,
+        max_length=limits.STATEMENT_MAX,
         required=False,
         label="Access or dietary requirements (optional)",
         help_text="Tell us anything we need to arrange so you can take part",

@@ -17,7 +17,7 @@ from django.utils.http import urlencode
 from django.views import View
 from django.views.decorators.cache import never_cache
 
-from core import roles
+from core import limits, roles
 from core.permissions import RoleRequiredMixin
 from engagement import ratelimit
 from engagement.filtersets.events import EventFilterSet
@@ -256,7 +256,7 @@ class CheckInView(OrganiserView):
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         event = self.event(pk)
-        q = request.GET.get("q", "")[:100]
+        q = limits.without_nul(request.GET.get("q", ""))[:100]
         people = list(event_selectors.registration_check_in_list(event=event, q=q)[:200])
         return render(
             request,
@@ -270,9 +270,7 @@ class CheckInView(OrganiserView):
         registration = get_object_or_404(
             event_selectors.registration_list(),
             event_id=pk,
-            pk=request.POST.get("registration")
-            if str(request.POST.get("registration", "")).isdigit()
-            else 0,
+            pk=limits.parse_id(request.POST.get("registration")) or 0,
         )
         error = ""
         undo = request.POST.get("undo") == "1"

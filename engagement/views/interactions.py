@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
 
-from core import roles
+from core import limits, roles
 from core.permissions import RoleRequiredMixin
 from engagement.filtersets.interactions import InteractionFilterSet
 from engagement.models import ActionStatus
@@ -62,9 +62,9 @@ class InteractionListView(RoleRequiredMixin, View):
             request.GET, queryset=selectors.interaction_list(user=request.user)
         )
         page = filterset.qs.order_by("-id")
-        before = request.GET.get("before", "")
-        if before.isdigit():
-            page = page.filter(pk__lt=int(before))
+        before = limits.parse_id(request.GET.get("before"))
+        if before is not None:
+            page = page.filter(pk__lt=before)
         interactions = list(page[: PAGE_SIZE + 1])
         more = len(interactions) > PAGE_SIZE
         interactions = interactions[:PAGE_SIZE]

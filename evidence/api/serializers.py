@@ -4,7 +4,7 @@ from typing import Any
 
 from rest_framework import serializers
 
-from core import roles
+from core import limits, roles
 from evidence.models import EvidenceSummary
 
 
@@ -50,8 +50,8 @@ class EvidenceSummaryRequestSerializer(serializers.Serializer[dict[str, Any]]):
     """Shapes and types the request; the rules (known themes, period length…) are the
     service's (evidence.services.summary_request)."""
 
-    period_start = serializers.DateField()
-    period_end = serializers.DateField()
+    period_start = serializers.DateField(validators=[limits.validate_date_in_range])
+    period_end = serializers.DateField(validators=[limits.validate_date_in_range])
     themes = serializers.ListField(
         child=serializers.CharField(max_length=64), required=False, default=list, max_length=100
     )

@@ -57,6 +57,12 @@ class NotReady(APIException):
     default_code = "not_ready"
 
 
+class ExportTooSlow(APIException):
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    default_detail = "The PDF took too long to draw: download the CSV instead."
+    default_code = "export_too_slow"
+
+
 def export_response(summary: EvidenceSummary, kind: str) -> HttpResponse:
     """The CSV or PDF of a finished summary, as a download."""
     if summary.status != JobStatus.DONE or not summary.result:
@@ -66,7 +72,11 @@ def export_response(summary: EvidenceSummary, kind: str) -> HttpResponse:
             exports.summary_csv(summary), content_type="text/csv; charset=utf-8"
         )
     else:
-        response = HttpResponse(exports.summary_pdf(summary), content_type="application/pdf")
+        try:
+            pdf = exports.summary_pdf(summary)
+        except exports.ExportTooSlow as exc:
+            raise ExportTooSlow() from exc
+        response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = (
         f'attachment; filename="{exports.export_filename(summary, kind)}"'
     )

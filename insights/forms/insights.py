@@ -14,6 +14,7 @@ from django.forms import formset_factory
 from django.utils import timezone
 
 from contacts.models import Organisation, Person
+from core import limits
 from engagement.filtersets.interactions import officers
 from engagement.models import InteractionKind, ParticipationLevel
 from insights.models import Attribution, InsightKind
@@ -45,14 +46,15 @@ class InteractionLogForm(forms.Form):
     organisation_search = forms.CharField(required=False, max_length=255)
     kind = forms.ChoiceField(choices=InteractionKind.choices, initial=InteractionKind.MEETING)
     occurred_on = forms.DateField(
+        validators=[limits.validate_date_in_range],
         error_messages={
             "required": "Enter the date of the 1-2-1",
             "invalid": "Enter a real date, for example 2026-03-27",
-        }
+        },
     )
     title = forms.CharField(required=False, max_length=200)
     people = forms.ModelMultipleChoiceField(queryset=Person.objects.all(), required=False)
-    notes = forms.CharField(required=False, widget=forms.Textarea)
+    notes = forms.CharField(required=False, max_length=limits.NOTES_MAX, widget=forms.Textarea)
     participation_level = forms.ChoiceField(
         choices=ParticipationLevel.choices, initial=ParticipationLevel.CONSULT
     )
@@ -69,8 +71,8 @@ class InteractionLogForm(forms.Form):
         organisation_id = cleaned.get("organisation")
         search = (cleaned.get("organisation_search") or "").strip()
         organisation = None
-        if organisation_id and str(organisation_id).isdigit():
-            organisation = Organisation.objects.filter(pk=int(organisation_id)).first()
+        if organisation_id := limits.parse_id(organisation_id):
+            organisation = Organisation.objects.filter(pk=organisation_id).first()
         if organisation is None and search:
             organisation = self._match(search)
         elif organisation is None:
@@ -120,10 +122,11 @@ class InsightRowForm(forms.Form):
     """One insight of the 1-2-1. A row left entirely blank is ignored."""
 
     statement = forms.CharField(
+        max_length=limits.STATEMENT_MAX,
         widget=forms.Textarea,
         error_messages={"required": "Enter what the business said, in your words"},
     )
-    quote = forms.CharField(required=False, widget=forms.Textarea)
+    quote = forms.CharField(required=False, max_length=limits.STATEMENT_MAX, widget=forms.Textarea)
     themes = forms.MultipleChoiceField(
         choices=(),
         error_messages={
@@ -150,7 +153,9 @@ class ActionRowForm(forms.Form):
     """One follow-up action of the 1-2-1. A row left blank is ignored."""
 
     description = forms.CharField(
-        widget=forms.Textarea, error_messages={"required": "Enter what will be done"}
+        max_length=limits.STATEMENT_MAX,
+        widget=forms.Textarea,
+        error_messages={"required": "Enter what will be done"},
     )
     assignee = forms.ModelChoiceField(
         queryset=Person.objects.none(),
@@ -158,7 +163,9 @@ class ActionRowForm(forms.Form):
         error_messages={"invalid_choice": "Choose an officer from the list"},
     )
     due_on = forms.DateField(
-        required=False, error_messages={"invalid": "Enter a real date, for example 2026-03-27"}
+        required=False,
+        validators=[limits.validate_date_in_range],
+        error_messages={"invalid": "Enter a real date, for example 2026-03-27"},
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -194,10 +201,7 @@ def build_forms(
         data = data.copy()
         for prefix in ("insights", "actions"):
             key = f"{prefix}-TOTAL_FORMS"
-            try:
-                data[key] = str(max(0, min(50, int(data.get(key, 0)))))
-            except ValueError:
-                data[key] = "0"
+            data[key] = str(min(50, limits.parse_id(data.get(key)) or 0))
             data[f"{prefix}-INITIAL_FORMS"] = "0"
         if add in ("insight", "action"):
             key = f"{add}s-TOTAL_FORMS"
@@ -260,12 +264,13 @@ class InteractionEditForm(forms.Form):
     title = forms.CharField(max_length=200, required=False)
     kind = forms.ChoiceField(choices=InteractionKind.choices)
     occurred_on = forms.DateField(
+        validators=[limits.validate_date_in_range],
         error_messages={
             "required": "Enter the date of the interaction",
             "invalid": "Enter a real date, for example 2026-03-27",
-        }
+        },
     )
-    notes = forms.CharField(required=False, widget=forms.Textarea)
+    notes = forms.CharField(required=False, max_length=limits.NOTES_MAX, widget=forms.Textarea)
     participation_level = forms.ChoiceField(choices=ParticipationLevel.choices)
     confidential = forms.BooleanField(required=False)
 

@@ -11,7 +11,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views import View
 
-from core import roles
+from core import limits, roles
 from core.permissions import RoleRequiredMixin
 from engagement.models import InteractionKind, ParticipationLevel
 from insights.filtersets.insights import InsightFilterSet
@@ -56,8 +56,7 @@ class LogInteractionView(RoleRequiredMixin, View):
     template_name = "engagement/log.html"
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        raw = request.GET.get("organisation", "")
-        organisation_id = int(raw) if raw.isdigit() else None
+        organisation_id = limits.parse_id(request.GET.get("organisation"))
         parts = forms.build_forms(user=request.user, initial_organisation=organisation_id)
         organisation = (
             selectors.organisation_by_id(organisation_id=organisation_id)
@@ -268,9 +267,9 @@ class InsightListView(RoleRequiredMixin, View):
     def get(self, request: HttpRequest) -> HttpResponse:
         filterset = _insight_filterset(request)
         page = filterset.qs.order_by("-id")
-        before = request.GET.get("before", "")
-        if before.isdigit():
-            page = page.filter(pk__lt=int(before))
+        before = limits.parse_id(request.GET.get("before"))
+        if before is not None:
+            page = page.filter(pk__lt=before)
         insights = list(page[: PAGE_SIZE + 1])
         more = len(insights) > PAGE_SIZE
         insights = insights[:PAGE_SIZE]

@@ -6,6 +6,7 @@ from django.contrib.auth import get_user_model
 from rest_framework import serializers
 
 from contacts.models import Organisation
+from core import limits
 from engagement.models import Event, Registration
 from engagement.services import events as event_services
 
@@ -110,7 +111,7 @@ class PublicSignUpSerializer(serializers.Serializer[Any]):
     )
     job_title = serializers.CharField(max_length=150, allow_blank=True, required=False, default="")
     requirements = serializers.CharField(
-        max_length=2000, allow_blank=True, required=False, default=""
+        max_length=limits.STATEMENT_MAX, allow_blank=True, required=False, default=""
     )
     marketing_consent = serializers.BooleanField(required=False, default=False)
     website = serializers.CharField(allow_blank=True, required=False, default="", write_only=True)

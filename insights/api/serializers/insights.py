@@ -8,6 +8,7 @@ from rest_framework import serializers
 
 from contacts.api.serializers import _as_drf
 from contacts.models import Organisation
+from core import limits
 from engagement.api.serializers.interactions import InteractionSerializer, OfficerField
 from engagement.models import Action, Interaction
 from engagement.selectors import interactions as engagement_selectors
@@ -57,7 +58,7 @@ class InsightSerializer(serializers.ModelSerializer[Insight]):
         child=serializers.SlugField(max_length=64), allow_empty=False, write_only=True
     )
     severity = serializers.IntegerField(min_value=1, max_value=5, required=False, allow_null=True)
-    recorded_on = serializers.DateField(required=False)
+    recorded_on = serializers.DateField(required=False, validators=[limits.validate_date_in_range])
 
     class Meta:
         model = Insight
