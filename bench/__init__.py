@@ -1,4 +1,4 @@
-"""`make bench` (issue 6): PlaceVoice measured at a combined authority's volume.
+"""`make bench`: PlaceVoice measured at a combined authority's volume.
 
 `python -m bench.run` seeds (or reuses) the volume database, serves it with gunicorn on
 loopback, drives each page with a bounded load from a second process (`bench.load`), counts

@@ -1,4 +1,4 @@
-"""`make bench` / `python -m bench.run`: PlaceVoice at a combined authority's volume (issue 6).
+"""`make bench` / `python -m bench.run`: PlaceVoice at a combined authority's volume.
 
 1. Points Django at the volume database (PostgreSQL; `--database-url`), migrates it, and seeds
    it with `seed_volume` unless its counts already match (`--reseed` forces a fresh seed).
@@ -666,7 +666,7 @@ def write_report(
     lines = [
         "# PlaceVoice benchmarks",
         "",
-        "Written by `make bench` (`python -m bench.run`, issue 6). Re-run it to refresh; the "
+        "Written by `make bench` (`python -m bench.run`). Re-run it to refresh; the "
         "figures below are from one run.",
         "",
         f"- **Date**: {datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC",

@@ -26,7 +26,7 @@ urlpatterns = [
 ]
 
 if os.environ.get("BENCH_FLOOR") == "1":
-    # `make bench` only (issue 6): a trivial view, the floor pages are measured against.
+    # `make bench` only: a trivial view, the floor pages are measured against.
     urlpatterns.append(path("", include("bench.floor")))
 
 handler404 = "contacts.views.page_not_found"

@@ -1,4 +1,4 @@
-"""Generate a realistic combined authority's worth of data quickly, for benchmarks (issue 6).
+"""Generate a realistic combined authority's worth of data quickly, for benchmarks.
 
 `seed_volume` calls `seed()`. Rows are produced as plain tuples by one generator and written
 either with PostgreSQL's COPY (psycopg 3 `cursor.copy()`, secondary indexes dropped during the

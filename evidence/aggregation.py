@@ -182,7 +182,7 @@ def reporting_session() -> Iterator[None]:
     transaction (SET LOCAL would need one), so the job's progress updates stay visible as it
     runs. work_mem is left alone on purpose: measured at 2,000,000 insights, 64MB made every
     query slower (hashing in one process instead of sorting in parallel workers). `make bench`
-    times the hand-written SQL aggregate under the same settings (issue 6)."""
+    times the hand-written SQL aggregate under the same settings."""
     if connection.vendor != "postgresql":
         yield
         return
@@ -211,7 +211,7 @@ def engaged_organisations(scope: Scope) -> int:
     conditions, params = _organisation_conditions(scope)
     # One IN over a UNION, not `IN (…) OR IN (…)`: PostgreSQL cannot hash a subquery inside
     # an OR once it outgrows work_mem and rescans it per organisation (hours at 1M rows);
-    # the UNION is a single hashed semi-join (seconds). Measured by `make bench` (issue 6).
+    # the UNION is a single hashed semi-join (seconds). Measured by `make bench`.
     sql = (
         f"SELECT COUNT(*) FROM {tables['organisation']} o WHERE o.id IN ("
         f" SELECT io.organisation_id FROM {tables['interaction_organisations']} io"
@@ -240,7 +240,7 @@ def theme_cells(
         return []
     evidence, params = _evidence_from(scope, scope.period_start, scope.period_end, tag_ids)
     # (top-level theme, insight) pairs made distinct first, then plain counts: hashable
-    # groups instead of three COUNT(DISTINCT …) sorts (issue 6: about half the time).
+    # groups instead of three COUNT(DISTINCT …) sorts (about half the time).
     sql = (
         "SELECT per_org.top, per_org.sector_code, per_org.size_band, COUNT(*),"
         " SUM(per_org.insights), SUM(per_org.barriers), SUM(per_org.opportunities),"

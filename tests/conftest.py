@@ -59,6 +59,15 @@ def _fast_password_hashing() -> None:
 
 
 @pytest.fixture(autouse=True)
+def _seeded_factories(request: pytest.FixtureRequest) -> None:
+    """Faker's names and dates are the same on every run of a test (seeded by its id), so a
+    name that breaks a comparison, an apostrophe say, breaks it every time, not by chance."""
+    import factory.random
+
+    factory.random.reseed_random(request.node.nodeid)
+
+
+@pytest.fixture(autouse=True)
 def _clear_cache() -> None:
     # Rate limits and login throttles live in the cache; each test starts clean.
     from django.conf import settings

@@ -1,4 +1,4 @@
-"""Factories for interactions, actions and insights (issue 3)."""
+"""Factories for interactions, actions and insights."""
 
 import datetime
 

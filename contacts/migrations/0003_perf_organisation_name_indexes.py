@@ -1,4 +1,4 @@
-"""Indexes for the organisation list at volume (issue 6, `make bench`), PostgreSQL only.
+"""Indexes for the organisation list at volume (`make bench`), PostgreSQL only.
 
 - (name, id): the list's order, so the first page is an index scan, not a sort of every row.
 - A trigram GIN index on UPPER(name): Django's `name__icontains` is `UPPER(name) LIKE

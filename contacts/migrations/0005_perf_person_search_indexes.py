@@ -1,4 +1,4 @@
-"""Trigram indexes for the people search at volume (issue 6), PostgreSQL only.
+"""Trigram indexes for the people search at volume, PostgreSQL only.
 
 The search matches each word against first name, last name or email with `icontains`
 (`UPPER(column) LIKE UPPER('%…%')`), which no B-tree can serve: at 200,000 people every search

@@ -1,4 +1,4 @@
-"""Indexes for interactions at volume (issue 6, `make bench`), PostgreSQL only.
+"""Indexes for interactions at volume (`make bench`), PostgreSQL only.
 
 - interaction ⨝ organisation by organisation first, covering both ids: an organisation's
   timeline and "days since last contact" read only the index (Django's own index on

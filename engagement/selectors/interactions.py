@@ -15,7 +15,7 @@ from contacts.models import Organisation, Person
 from core import roles
 from engagement.models import Action, ActionStatus, Event, EventStatus, Interaction
 
-# Days without contact after which a key account is flagged on the officer's home (issue 3).
+# Days without contact after which a key account is flagged on the officer's home.
 CONTACT_WARNING_DAYS = 90
 CONTACT_OVERDUE_DAYS = 180
 

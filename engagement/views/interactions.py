@@ -21,7 +21,7 @@ PAGE_SIZE = 50
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    """Each role lands on its own start page; officers get their dashboard (issue 3):
+    """Each role lands on its own start page; officers get their dashboard:
     open actions (overdue first), key accounts by days since contact, recent 1-2-1s, and
     upcoming published events."""
     user = request.user

@@ -1,4 +1,4 @@
-"""Index for insights by theme at volume (issue 6, `make bench`), PostgreSQL only.
+"""Index for insights by theme at volume (`make bench`), PostgreSQL only.
 
 (theme_id, insight_id) on the insight ⨝ theme table: filtering insights by a theme and its
 sub-themes reads only the index (Django's index on theme_id alone goes back to the table for

@@ -426,7 +426,7 @@ def theme_update(*, theme: Theme, data: dict[str, Any]) -> Theme:
 @transaction.atomic
 def theme_delete(*, theme: Theme) -> None:
     """Only an unused theme may be deleted; one on insights is retired instead, so old
-    insights keep their tags (issue 3)."""
+    insights keep their tags."""
     if theme.insights.exists() or Theme.objects.filter(parent=theme).exists():
         raise ValidationError(
             "This theme is in use: retire it (set it inactive) instead of deleting it"

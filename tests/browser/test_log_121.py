@@ -1,5 +1,5 @@
 """Logging a 1-2-1 the way an officer does, in headless Chromium, and axe-core checks of the
-capture pages (issue 3)."""
+capture pages."""
 
 import datetime
 import re

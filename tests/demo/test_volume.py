@@ -1,4 +1,4 @@
-"""A small run of `seed_volume` (issue 6) so the benchmark generator cannot rot.
+"""A small run of `seed_volume` so the benchmark generator cannot rot.
 
 It runs on whichever database the suite uses: COPY on PostgreSQL, bulk_create on SQLite.
 """

@@ -1,4 +1,4 @@
-"""The officer's home page (issue 3): open actions overdue first, key accounts by days since
+"""The officer's home page: open actions overdue first, key accounts by days since
 last contact (flagged at 90 and 180 days), recent 1-2-1s and upcoming events."""
 
 import datetime

@@ -1,5 +1,5 @@
 """Interactions, insights and actions on the organisation timeline: date order, paged by
-cursor without gaps or repeats (issue 3, item 4)."""
+cursor without gaps or repeats."""
 
 import datetime
 

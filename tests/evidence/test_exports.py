@@ -9,9 +9,9 @@ from core import limits
 from evidence import exports
 from evidence import services as services
 from insights.models import Insight
+from tests.evidence.test_api import pdf_text
 from tests.factories import OrganisationFactory
 from tests.factories_summaries import InsightFactory, taxonomy
-from tests.evidence.test_api import pdf_text
 
 pytestmark = pytest.mark.django_db
 

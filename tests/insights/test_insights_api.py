@@ -1,4 +1,4 @@
-"""API for interactions, actions, themes and insights (SPEC §3, issue 3)."""
+"""API for interactions, actions, themes and insights (SPEC §3)."""
 
 import datetime
 
@@ -199,10 +199,22 @@ def test_lists_use_cursor_pagination_with_page_size_up_to_200(api_client_for, of
     assert len(first["results"]) == 2 and "cursor=" in first["next"] and "count" not in first
     second = client.get(first["next"]).json()
     assert len(second["results"]) == 1
-    assert client.get("/api/v1/insights/?page_size=1000").status_code == 200
-    from core.api.pagination import CursorPagination
 
-    assert CursorPagination.max_page_size == 200
+
+def test_insights_cap_the_page_size_at_200(api_client_for, officer):
+    insight = InsightFactory()
+    Insight.objects.bulk_create(
+        Insight(
+            organisation=insight.organisation,
+            statement=f"Statement {n}",
+            recorded_on=insight.recorded_on,
+            created_by=officer,
+        )
+        for n in range(200)
+    )
+    body = api_client_for(officer).get("/api/v1/insights/?page_size=1000").json()
+    assert len(body["results"]) == 200
+    assert body["next"] is not None
 
 
 def test_actions_are_listed_filtered_and_completed(api_client_for, officer):

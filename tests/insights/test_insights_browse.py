@@ -1,4 +1,4 @@
-"""The taxonomy shipped by the data migration, and the insight browsing page (issue 3)."""
+"""The taxonomy shipped by the data migration, and the insight browsing page."""
 
 import datetime
 

@@ -1,4 +1,4 @@
-"""Logging a 1-2-1: interaction, insights and actions in one transaction (issue 3)."""
+"""Logging a 1-2-1: interaction, insights and actions in one transaction."""
 
 import datetime
 

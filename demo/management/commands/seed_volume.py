@@ -1,4 +1,4 @@
-"""`manage.py seed_volume [--organisations N …] [--seed S] [--reset]`: benchmark volumes (issue 6).
+"""`manage.py seed_volume [--organisations N …] [--seed S] [--reset]`: benchmark volumes.
 
 Defaults are the scale of SPEC §4 (a large combined authority). On PostgreSQL the rows go in
 with COPY and take minutes; elsewhere `bulk_create` batches (fine for a few thousand rows).
