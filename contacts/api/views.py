@@ -128,10 +128,15 @@ class LoginThrottle(AnonRateThrottle):
     rate = "20/min"
 
 
+class TokenRequestSerializer(serializers.Serializer[Any]):
+    # A JSON body that is not an object, a list for a value or a NUL is a 400 here, before
+    # anything reaches the authentication backends or django-axes' username column.
+    username = serializers.CharField(max_length=150)
+    password = serializers.CharField(max_length=4096, trim_whitespace=False)
+
+
 @extend_schema(
-    request=inline_serializer(
-        "TokenRequest", {"username": serializers.CharField(), "password": serializers.CharField()}
-    ),
+    request=TokenRequestSerializer,
     responses=inline_serializer("TokenResponse", {"token": serializers.CharField()}),
 )
 @api_view(["POST"])
@@ -139,16 +144,13 @@ class LoginThrottle(AnonRateThrottle):
 @throttle_classes([LoginThrottle])
 def obtain_token(request: Request) -> Response:
     """SPEC §3: POST username and password, receive {"token": …}. Lock-outs apply (django-axes)."""
-    username = request.data.get("username")
-    password = request.data.get("password")
-    errors = {}
-    if not username:
-        errors["username"] = ["This field is required."]
-    if not password:
-        errors["password"] = ["This field is required."]
-    if errors:
-        return Response(errors, status=status.HTTP_400_BAD_REQUEST)
-    user = authenticate(request._request, username=username, password=password)
+    body = TokenRequestSerializer(data=request.data)
+    body.is_valid(raise_exception=True)
+    user = authenticate(
+        request._request,
+        username=body.validated_data["username"],
+        password=body.validated_data["password"],
+    )
     if user is None or not user.is_active:
         return Response(
             {"non_field_errors": ["Unable to sign in with those details."]},
