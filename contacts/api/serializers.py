@@ -5,7 +5,6 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError as DjangoValidationError
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -36,6 +35,15 @@ class TagsField(serializers.ListField):
 
     def to_representation(self, data: Any) -> list[str]:
         return [tag.name for tag in data.all()]
+
+
+# SPEC §2 `sector`: the section of the first SIC code, null when there is none.
+SECTOR_SCHEMA = {
+    "type": "object",
+    "nullable": True,
+    "properties": {"code": {"type": "string"}, "name": {"type": "string"}},
+    "required": ["code", "name"],
+}
 
 
 class OrganisationSerializer(serializers.ModelSerializer[Organisation]):
@@ -86,7 +94,7 @@ class OrganisationSerializer(serializers.ModelSerializer[Organisation]):
         ]
         read_only_fields = ["size_band", "created", "updated"]
 
-    @extend_schema_field(OpenApiTypes.OBJECT)
+    @extend_schema_field(SECTOR_SCHEMA)
     def get_sector(self, organisation: Organisation) -> dict[str, str] | None:
         return organisation.sector
 
@@ -162,6 +170,13 @@ class PersonSerializer(serializers.ModelSerializer[Person]):
             "updated",
         ]
         read_only_fields = ["created", "updated"]
+
+    def validate_consent_recorded_at(self, value: Any) -> Any:
+        # SPEC §4: dates lie between 1900 and 2100; older times also render with a local
+        # mean time offset that is no valid RFC 3339 date-time.
+        if value is not None and not 1900 <= value.year <= 2100:
+            raise serializers.ValidationError("Enter a date between 1900 and 2100.")
+        return value
 
     def create(self, validated_data: dict[str, Any]) -> Person:
         try:

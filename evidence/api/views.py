@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.http import HttpResponse
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, renderers, status, viewsets
 from rest_framework.decorators import action
@@ -17,6 +18,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from core import roles
+from core.api.schema import ErrorDetailSerializer
 from core.models import JobStatus
 from core.permissions import RoleAccess
 from evidence import exports, selectors, services
@@ -61,6 +63,11 @@ class ExportTooSlow(APIException):
     status_code = status.HTTP_503_SERVICE_UNAVAILABLE
     default_detail = "The PDF took too long to draw: download the CSV instead."
     default_code = "export_too_slow"
+
+
+CSV_EXPORT = OpenApiResponse(OpenApiTypes.STR, description="CSV export, as a download")
+PDF_EXPORT = OpenApiResponse(OpenApiTypes.BINARY, description="PDF export, as a download")
+NOT_READY = OpenApiResponse(ErrorDetailSerializer, description=NotReady.default_detail)
 
 
 def export_response(summary: EvidenceSummary, kind: str) -> HttpResponse:
@@ -128,6 +135,14 @@ class EvidenceSummaryViewSet(
         data = self.get_serializer(summary).data
         return Response(data, status=status.HTTP_202_ACCEPTED)
 
+    @extend_schema(
+        responses={
+            (200, "application/json"): EvidenceSummarySerializer,
+            (200, "text/csv"): CSV_EXPORT,
+            (200, "application/pdf"): PDF_EXPORT,
+            409: NOT_READY,
+        }
+    )
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Any:
         summary = self.get_object()
         accepted = getattr(request, "accepted_renderer", None)
@@ -149,10 +164,10 @@ class EvidenceSummaryViewSet(
         summary = services.summary_unpublish(summary=self.get_object())
         return Response(self.get_serializer(summary).data)
 
-    @extend_schema(responses={(200, "text/csv"): OpenApiResponse(description="CSV export")})
+    @extend_schema(responses={(200, "text/csv"): CSV_EXPORT, 409: NOT_READY})
     def export_csv(self, request: Request, pk: str | None = None) -> HttpResponse:
         return export_response(self.get_object(), "csv")
 
-    @extend_schema(responses={(200, "application/pdf"): OpenApiResponse(description="PDF export")})
+    @extend_schema(responses={(200, "application/pdf"): PDF_EXPORT, 409: NOT_READY})
     def export_pdf(self, request: Request, pk: str | None = None) -> HttpResponse:
         return export_response(self.get_object(), "pdf")

@@ -8,6 +8,7 @@ from rest_framework import serializers
 
 from contacts.api.serializers import _as_drf
 from contacts.models import Organisation, Person
+from core.api.schema import NullOnRead
 from engagement.filtersets.interactions import officers
 from engagement.models import Action, Event, Interaction
 from engagement.selectors import interactions as selectors
@@ -17,6 +18,10 @@ from engagement.services import interactions as services
 class OfficerField(serializers.PrimaryKeyRelatedField):  # type: ignore[type-arg]
     def get_queryset(self) -> Any:
         return officers()
+
+
+class InteractionOfficerField(NullOnRead, OfficerField):
+    """The officer who held the interaction: null once their account is deleted."""
 
 
 class ActionSerializer(serializers.ModelSerializer[Action]):
@@ -87,7 +92,7 @@ class InteractionSerializer(serializers.ModelSerializer[Interaction]):
     people = serializers.PrimaryKeyRelatedField(
         queryset=Person.objects.all(), many=True, required=False
     )
-    officer = OfficerField(required=False)
+    officer = InteractionOfficerField(required=False)
     event = serializers.PrimaryKeyRelatedField(
         queryset=Event.objects.all(), required=False, allow_null=True
     )

@@ -49,14 +49,19 @@ class ThemeSlugsField(serializers.SlugRelatedField):  # type: ignore[type-arg]
         super().__init__(slug_field="slug", queryset=Theme.objects.all(), **kwargs)
 
 
+class ThemeSlugListField(serializers.ListField):
+    """An insight's themes as slugs, written and read alike (SPEC §3: themes as slugs)."""
+
+    def to_representation(self, data: Any) -> list[str]:
+        return [theme.slug for theme in data.all()]
+
+
 class InsightSerializer(serializers.ModelSerializer[Insight]):
     organisation = serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.all())
     interaction = serializers.PrimaryKeyRelatedField(
         queryset=Interaction.objects.all(), required=False, allow_null=True
     )
-    themes = serializers.ListField(
-        child=serializers.SlugField(max_length=64), allow_empty=False, write_only=True
-    )
+    themes = ThemeSlugListField(child=serializers.SlugField(max_length=64), allow_empty=False)
     severity = serializers.IntegerField(min_value=1, max_value=5, required=False, allow_null=True)
     recorded_on = serializers.DateField(required=False, validators=[limits.validate_date_in_range])
 
@@ -89,11 +94,6 @@ class InsightSerializer(serializers.ModelSerializer[Insight]):
                 request.user
             )
         return fields
-
-    def to_representation(self, instance: Insight) -> dict[str, Any]:
-        data = super().to_representation(instance)
-        data["themes"] = [theme.slug for theme in instance.themes.all()]
-        return data
 
     def create(self, validated_data: dict[str, Any]) -> Insight:
         try:
