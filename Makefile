@@ -31,9 +31,11 @@ run: $(STAMP)
 	@echo ""
 	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-## The whole suite. Honours DATABASE_URL and CELERY_BROKER_URL when set.
+## The whole suite, in parallel (one process per core, each with its own test database).
+## Honours DATABASE_URL and CELERY_BROKER_URL when set; TEST_WORKERS=0 runs it in one process.
+TEST_WORKERS ?= auto
 test: $(STAMP)
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 worker: $(STAMP)
 	$(BIN)/celery -A config worker --loglevel=info --concurrency=2

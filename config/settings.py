@@ -62,8 +62,6 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "auditlog",
-    "crispy_forms",
-    "crispy_forms_gds",
     "core",
     "contacts",
     "engagement",
@@ -270,7 +268,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "OrganisationKindEnum": "contacts.models.OrganisationKind",
         "OrganisationStatusEnum": "contacts.models.OrganisationStatus",
-        "JobStatusEnum": "contacts.models.JobStatus",
+        "JobStatusEnum": "core.models.JobStatus",
         "ImportKindEnum": "contacts.models.ImportKind",
         "ImportFormatEnum": "contacts.models.ImportFormat",
         "InteractionKindEnum": "engagement.models.InteractionKind",
@@ -282,8 +280,6 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
-CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]
-CRISPY_TEMPLATE_PACK = "gds"
 
 # --- Security ----------------------------------------------------------------------------
 # Proxies in front of the app that each append the address they saw to X-Forwarded-For.
