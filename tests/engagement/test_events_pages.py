@@ -161,6 +161,15 @@ def test_the_cancel_page_cancels_after_confirming(client, django_capture_on_comm
     assert "already cancelled" in again.content.decode()
 
 
+def test_the_cancel_page_names_nobody(client):
+    # Signing up with the email of someone already held makes a registration linked to
+    # their record: the page its link opens must not show their name to whoever signed up.
+    registration = RegistrationFactory(person__first_name="Philippa", person__last_name="Quist")
+    html = client.get(f"/cancel/{registration.cancel_token}/").content.decode()
+    assert "Philippa" not in html and "Quist" not in html
+    assert "Cancel my place" in html
+
+
 def test_an_unknown_cancel_link_is_404(client):
     assert client.get("/cancel/not-a-token/").status_code == 404
 
