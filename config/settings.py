@@ -256,7 +256,7 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Stakeholder-engagement CRM for local economic development teams.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
-    "SERVE_PERMISSIONS": ["core.permissions.IsStaffRole"],
+    "SERVE_PERMISSIONS": ["core.permissions.IsAPIUser"],
     # Request and response shapes apart: read-only fields are not asked for, write-only ones
     # are not promised, and a field may be null on the way out only.
     "COMPONENT_SPLIT_REQUEST": True,
@@ -360,8 +360,14 @@ CONTENT_SECURITY_POLICY = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"no_client_error_tracebacks": {"()": "core.logging.NoTracebackForClientErrors"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["no_client_error_tracebacks"]}
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    # Django's own console handler (DEBUG only) would print every request warning a second
+    # time beside the root's: its messages go to the root handler alone.
+    "loggers": {"django": {"handlers": [], "propagate": True}},
 }
 
 # Audit trail (SPEC §4): who changed what, on every record holding personal data or evidence.

@@ -3,6 +3,7 @@ from typing import Any
 from django.http import HttpRequest
 
 from core import roles as role_rules
+from core.permissions import API_USER_ROLES
 
 
 def roles(request: HttpRequest) -> dict[str, Any]:
@@ -15,4 +16,5 @@ def roles(request: HttpRequest) -> dict[str, Any]:
         "is_organiser": admin or role_rules.ORGANISER in held,
         "is_growth_group": admin or role_rules.GROWTH_GROUP in held,
         "is_admin_role": admin,
+        "uses_api": role_rules.has_role(getattr(request, "user", None), *API_USER_ROLES),
     }

@@ -9,6 +9,8 @@ from rest_framework.request import Request
 
 from core import roles
 
+API_USER_ROLES = (roles.OFFICER, roles.ORGANISER)
+
 
 class RoleAccess(BasePermission):
     """Allow a view's `read_roles` to read and its `write_roles` to write.
@@ -27,11 +29,12 @@ class RoleAccess(BasePermission):
         return roles.has_role(user, *getattr(view, "write_roles", ()))
 
 
-class IsStaffRole(BasePermission):
-    """Any signed-in member of a PlaceVoice role (the API schema and docs)."""
+class IsAPIUser(BasePermission):
+    """The API schema and docs: for the roles that use the API. The growth group reads
+    reports in the browser and holds no API of its own (SPEC §1), so the docs are not theirs."""
 
     def has_permission(self, request: Request, view: Any) -> bool:
-        return bool(roles.roles_of(request.user))
+        return roles.has_role(request.user, *API_USER_ROLES)
 
 
 class RoleRequiredMixin(AccessMixin):

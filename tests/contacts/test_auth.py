@@ -102,14 +102,20 @@ def test_create_user_refuses_an_unknown_role():
 
 @pytest.mark.parametrize(
     ("role", "status"),
-    [("officer", 200), ("organiser", 200), ("growth_group", 200), ("admin", 200), (None, 401)],
+    [("officer", 200), ("organiser", 200), ("growth_group", 403), ("admin", 200), (None, 401)],
 )
-def test_the_schema_is_for_signed_in_staff(role, status, api_client_for, make_user):
+def test_the_schema_and_docs_are_for_the_roles_that_use_the_api(
+    role, status, api_client_for, client_for, make_user
+):
     user = make_user(role) if role else None
     response = api_client_for(user).get("/api/schema/")
-    assert response.status_code in ((status,) if status == 200 else (401, 403))
+    assert response.status_code in ((status,) if status != 401 else (401, 403))
     if status == 200:
         assert b"/api/v1/organisations/" in response.content
+    docs = client_for(user).get("/api/docs/")
+    assert docs.status_code in ((status,) if status != 401 else (401, 403))
+    home = client_for(user).get("/", follow=True).content.decode()
+    assert ('href="/api/docs/"' in home) == (status == 200)
 
 
 def test_the_api_docs_page_is_served_without_a_cdn(client_for, officer):
