@@ -20,16 +20,19 @@ install: $(STAMP)
 
 ## Set up everything and serve http://127.0.0.1:8000 on the embedded default
 ## (SQLite file, Celery tasks in-process, email to the console).
+# Links in emails and calendar invitations point at the address the server listens on.
+RUN_ENV = DEBUG=$${DEBUG:-1} SITE_URL=$${SITE_URL:-http://$(HOST):$(PORT)}
 run: $(STAMP)
-	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py migrate --noinput
-	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py seed_demo --if-empty
-	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py create_user $(DEMO_USER) --role admin --password $(DEMO_PASSWORD) --first-name Demo --last-name Admin
+	$(RUN_ENV) $(BIN)/python manage.py migrate --noinput
+	$(RUN_ENV) $(BIN)/python manage.py seed_demo --if-empty
+	$(RUN_ENV) $(BIN)/python manage.py create_user $(DEMO_USER) --role admin --password $(DEMO_PASSWORD) --first-name Demo --last-name Admin
 	@echo ""
 	@echo "  PlaceVoice is at http://$(HOST):$(PORT)/"
 	@echo "  Sign in as '$(DEMO_USER)' with password '$(DEMO_PASSWORD)' (administrator: sees everything)."
-	@echo "  Role logins, same password: officer 'olivia', organiser 'omar', growth group 'grace'."
+	@echo "  Role logins, same password: officers 'olivia' and 'oscar', organiser 'omar',"
+	@echo "  growth group 'grace'."
 	@echo ""
-	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py runserver $(HOST):$(PORT)
+	$(RUN_ENV) $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 ## The whole suite, in parallel (one process per core, each with its own test database).
 ## Honours DATABASE_URL and CELERY_BROKER_URL when set; TEST_WORKERS=0 runs it in one process.
