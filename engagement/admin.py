@@ -12,10 +12,9 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from core import roles
+from engagement import selectors
 from engagement.models import Action, Event, Registration
 from engagement.roles import EVENT_READERS
-from engagement.selectors import events as event_selectors
-from engagement.selectors import interactions as selectors
 from engagement.services import events as event_services
 
 
@@ -146,7 +145,7 @@ class EventAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         if not roles.has_role(request.user, *EVENT_READERS):
             return Event.objects.none()
         # With the place counts, aggregated in the same query as the page of events.
-        return event_selectors.event_list()
+        return selectors.event_list()
 
     @admin.display(description="Confirmed")
     def confirmed(self, event: Event) -> int:
@@ -229,7 +228,7 @@ class RegistrationAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     def get_queryset(self, request: HttpRequest) -> QuerySet[Registration]:
         if not roles.has_role(request.user, *EVENT_READERS):
             return Registration.objects.none()
-        return event_selectors.registration_list()
+        return selectors.registration_list()
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -8,11 +8,10 @@ from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from engagement import selectors as engagement_selectors
 from engagement.models import Interaction
-from engagement.selectors import interactions as engagement_selectors
+from insights import selectors, services
 from insights.models import Insight, Theme
-from insights.selectors import insights as selectors
-from insights.services import insights as services
 
 
 class ThemeAdminForm(forms.ModelForm):  # type: ignore[type-arg]

@@ -12,7 +12,7 @@ class InsightsConfig(AppConfig):
         contacts_timeline.register("insights", insights_timeline.insights_provider)
 
         from contacts import services as contacts_services
-        from insights.selectors import insights as insight_selectors
+        from insights import selectors as insight_selectors
 
         contacts_services.register_confidential_check(
             "insights", insight_selectors.hides_confidential_insights

@@ -1,6 +1,6 @@
 """Writes to interactions and follow-up actions (SPEC §2 engagement).
 
-Recording a 1-2-1 together with its insights is `insights.services.insights.interaction_log`:
+Recording a 1-2-1 together with its insights is `insights.services.interaction_log`:
 insights sit above engagement (STYLE.md), so the service that writes both lives there and
 calls the validators and writers below.
 """
@@ -147,7 +147,7 @@ def interaction_update(
     people: Iterable[Person] | None = None,
 ) -> Interaction:
     """Change an interaction's fields. A change to `confidential` must be followed by
-    `insights.services.insights.insights_sync_confidential` (done by insights'
+    `insights.services.insights_sync_confidential` (done by insights'
     `interaction_update`, which is what pages and the API call)."""
     unknown = set(data) - INTERACTION_FIELDS
     if unknown:

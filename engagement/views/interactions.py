@@ -11,9 +11,9 @@ from django.views import View
 
 from core import limits, roles
 from core.permissions import RoleRequiredMixin
-from engagement.filtersets.interactions import InteractionFilterSet
+from engagement import selectors
+from engagement.filtersets import InteractionFilterSet
 from engagement.models import ActionStatus
-from engagement.selectors import interactions as selectors
 from engagement.services import interactions as services
 
 PAGE_SIZE = 50

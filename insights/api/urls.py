@@ -1,10 +1,10 @@
 from rest_framework.routers import SimpleRouter
 
-from insights.api.views import insights as insight_api
+from insights.api import views as views
 
 router = SimpleRouter(trailing_slash=True)
-router.register("interactions", insight_api.InteractionViewSet, basename="interaction")
-router.register("insights", insight_api.InsightViewSet, basename="insight")
-router.register("themes", insight_api.ThemeViewSet, basename="theme")
+router.register("interactions", views.InteractionViewSet, basename="interaction")
+router.register("insights", views.InsightViewSet, basename="insight")
+router.register("themes", views.ThemeViewSet, basename="theme")
 
 urlpatterns = router.urls

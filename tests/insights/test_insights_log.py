@@ -7,8 +7,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from engagement.models import Action, Interaction
+from insights import services
 from insights.models import Insight
-from insights.services import insights as services
 from tests.factories import OrganisationFactory, PersonFactory, UserFactory
 from tests.factories_capture import (
     InsightFactory,

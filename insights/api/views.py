@@ -10,13 +10,12 @@ from rest_framework.response import Response
 from core import roles
 from core.api.pagination import CursorPagination
 from core.permissions import RoleAccess
-from engagement.filtersets.interactions import InteractionFilterSet
+from engagement.filtersets import InteractionFilterSet
 from engagement.models import Interaction
-from insights.api.serializers import insights as serializers
-from insights.filtersets.insights import InsightFilterSet, ThemeFilterSet
+from insights import selectors, services
+from insights.api import serializers
+from insights.filtersets import InsightFilterSet, ThemeFilterSet
 from insights.models import Insight, Theme
-from insights.selectors import insights as selectors
-from insights.services import insights as services
 
 
 class ThemeViewSet(viewsets.ModelViewSet):  # type: ignore[type-arg]

@@ -9,11 +9,11 @@ from rest_framework import serializers
 from contacts.api.serializers import _as_drf
 from contacts.models import Organisation
 from core import limits
-from engagement.api.serializers.interactions import InteractionSerializer, OfficerField
+from engagement import selectors as engagement_selectors
+from engagement.api.serializers import InteractionSerializer, OfficerField
 from engagement.models import Action, Interaction
-from engagement.selectors import interactions as engagement_selectors
+from insights import services
 from insights.models import Insight, Theme
-from insights.services import insights as services
 
 
 class ThemeSerializer(serializers.ModelSerializer[Theme]):

@@ -15,10 +15,10 @@ from django.utils import timezone
 
 from contacts.models import Organisation, Person
 from core import limits
-from engagement.filtersets.interactions import officers
+from engagement.filtersets import officers
 from engagement.models import InteractionKind, ParticipationLevel
+from insights import selectors
 from insights.models import Attribution, InsightKind
-from insights.selectors import insights as selectors
 
 SEVERITY_CHOICES = [
     ("", "Not given"),

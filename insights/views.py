@@ -14,11 +14,9 @@ from django.views import View
 from core import limits, roles
 from core.permissions import RoleRequiredMixin
 from engagement.models import InteractionKind, ParticipationLevel
-from insights.filtersets.insights import InsightFilterSet
-from insights.forms import insights as forms
+from insights import forms, selectors, services
+from insights.filtersets import InsightFilterSet
 from insights.models import Attribution, InsightKind
-from insights.selectors import insights as selectors
-from insights.services import insights as services
 
 PAGE_SIZE = 50
 

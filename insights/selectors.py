@@ -13,8 +13,8 @@ from django.db.models.functions import Coalesce
 
 from contacts.models import Organisation, Person
 from core import roles
+from engagement import selectors as engagement_selectors
 from engagement.models import Action, Interaction
-from engagement.selectors import interactions as engagement_selectors
 from insights.models import Insight, Theme
 
 
