@@ -78,6 +78,19 @@ def interaction_list(*, user: Any) -> QuerySet[Interaction]:
     )
 
 
+def interaction_detail(*, user: Any) -> QuerySet[Interaction]:
+    """Visible interactions with the follow-up actions `user` may see, for the interaction
+    page and the API; apps above add their own prefetches (insights)."""
+    return interaction_list(user=user).prefetch_related(
+        Prefetch(
+            "actions",
+            queryset=actions_visible_to(user)
+            .select_related("organisation", "assignee")
+            .order_by("id"),
+        )
+    )
+
+
 def actions_visible_to(user: Any) -> QuerySet[Action]:
     """Every follow-up action `user` may see.
 

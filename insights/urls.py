@@ -6,16 +6,6 @@ app_name = "insights"
 
 urlpatterns: list = [
     path("log/", views.LogInteractionView.as_view(), name="log"),
-    path(
-        "interactions/<int:pk>/",
-        views.InteractionDetailView.as_view(),
-        name="interaction-detail",
-    ),
-    path(
-        "interactions/<int:pk>/edit/",
-        views.InteractionEditView.as_view(),
-        name="interaction-edit",
-    ),
     path("insights/", views.InsightListView.as_view(), name="insight-list"),
     path(
         "insights/theme-counts/",

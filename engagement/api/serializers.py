@@ -120,6 +120,19 @@ class InteractionSerializer(serializers.ModelSerializer[Interaction]):
         ]
         read_only_fields = ["created", "updated"]
 
+    def update(self, instance: Interaction, validated_data: dict[str, Any]) -> Interaction:
+        organisations = validated_data.pop("organisations", None)
+        people = validated_data.pop("people", None)
+        try:
+            return services.interaction_update(
+                interaction=instance,
+                data=validated_data,
+                organisations=organisations,
+                people=people,
+            )
+        except DjangoValidationError as exc:
+            raise _as_drf(exc) from exc
+
 
 class EventSerializer(serializers.ModelSerializer[Event]):
     slug = serializers.SlugField(max_length=120, required=False, allow_blank=True)

@@ -1,12 +1,12 @@
-"""API for follow-up actions, events and registrations (SPEC §3): staff endpoints and the
-public sign-up."""
+"""API for interactions, follow-up actions, events and registrations (SPEC §3): staff
+endpoints and the public sign-up."""
 
 from typing import Any
 
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
-from rest_framework import status, viewsets
+from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action, api_view, authentication_classes, permission_classes
 from rest_framework.generics import ListAPIView
 from rest_framework.permissions import AllowAny
@@ -19,9 +19,13 @@ from core.api.pagination import CursorPagination
 from core.permissions import RoleAccess
 from engagement import ratelimit, selectors
 from engagement.api import serializers
-from engagement.api.serializers import ActionSerializer
-from engagement.filtersets import ActionFilterSet, EventFilterSet, RegistrationFilterSet
-from engagement.models import Action, Event, EventStatus, Registration
+from engagement.filtersets import (
+    ActionFilterSet,
+    EventFilterSet,
+    InteractionFilterSet,
+    RegistrationFilterSet,
+)
+from engagement.models import Action, Event, EventStatus, Interaction, Registration
 from engagement.roles import EVENT_READERS, EVENT_WRITERS
 from engagement.services import events as event_services
 
@@ -29,11 +33,33 @@ from engagement.services import events as event_services
 # group sees no events or registrations: they hold personal data (SPEC §1).
 
 
+class InteractionViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.UpdateModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.GenericViewSet,  # type: ignore[type-arg]
+):
+    """Interactions: read, change and delete. Recording one is capture, which insights adds
+    with its subclass at the same route (insights.api.views), where the nested insights and
+    actions of a 1-2-1 are written in one transaction."""
+
+    serializer_class = serializers.InteractionSerializer
+    filterset_class = InteractionFilterSet
+    pagination_class = CursorPagination
+    permission_classes = [RoleAccess]
+    read_roles = (roles.OFFICER,)
+    write_roles = (roles.OFFICER,)
+
+    def get_queryset(self) -> QuerySet[Interaction]:
+        return selectors.interaction_detail(user=self.request.user)
+
+
 class ActionViewSet(viewsets.ModelViewSet):  # type: ignore[type-arg]
     """Follow-up actions: officers only; those of a confidential interaction only for those
     who may see it, plus the action's assignee and author."""
 
-    serializer_class = ActionSerializer
+    serializer_class = serializers.ActionSerializer
     filterset_class = ActionFilterSet
     pagination_class = CursorPagination
     permission_classes = [RoleAccess]

@@ -189,14 +189,4 @@ class InteractionWithInsightsSerializer(InteractionSerializer):
             raise serializers.ValidationError(
                 {"non_field_errors": ["Change insights at insights/ and actions at actions/"]}
             )
-        organisations = validated_data.pop("organisations", None)
-        people = validated_data.pop("people", None)
-        try:
-            return services.interaction_update(
-                interaction=instance,
-                data=validated_data,
-                organisations=organisations,
-                people=people,
-            )
-        except DjangoValidationError as exc:
-            raise _as_drf(exc) from exc
+        return super().update(instance, validated_data)
