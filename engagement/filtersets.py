@@ -9,6 +9,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from core import limits, roles
+from engagement import selectors
 from engagement.models import (
     Action,
     ActionStatus,
@@ -147,11 +148,4 @@ class RegistrationFilterSet(django_filters.FilterSet):
     def search(
         self, queryset: QuerySet[Registration], name: str, value: str
     ) -> QuerySet[Registration]:
-        for word in value.split()[:5]:
-            queryset = queryset.filter(
-                Q(person__first_name__icontains=word)
-                | Q(person__last_name__icontains=word)
-                | Q(email__icontains=word)
-                | Q(organisation__name__icontains=word)
-            )
-        return queryset
+        return selectors.registration_search(queryset, q=value)

@@ -9,6 +9,7 @@ from contacts.models import Organisation, normalise_name
 from contacts.validators import normalise_company_number
 from core import limits
 from engagement.models import Event, EventKind, InteractionKind, ParticipationLevel
+from engagement.services import events as event_services
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 
@@ -116,12 +117,19 @@ class EventForm(forms.ModelForm):  # type: ignore[type-arg]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        starts, ends = data.get("starts_at"), data.get("ends_at")
-        if starts and ends and ends <= starts:
-            self.add_error("ends_at", "The end must be after the start")
-        opens, closes = data.get("registration_opens_at"), data.get("registration_closes_at")
-        if opens and closes and closes <= opens:
-            self.add_error("registration_closes_at", "Registration must close after it opens")
+        # The event's rules, said once in the service, shown here beside the fields.
+        candidate = Event(pk=self.instance.pk, slug=self.instance.slug, status=self.instance.status)
+        for name in (
+            "starts_at",
+            "ends_at",
+            "capacity",
+            "registration_opens_at",
+            "registration_closes_at",
+        ):
+            setattr(candidate, name, data.get(name))
+        for name, messages in event_services.event_rules(candidate).items():
+            if name in self.fields and name not in self.errors:
+                self.add_error(name, messages)
         return data
 
     def clean_host(self) -> Organisation | None:

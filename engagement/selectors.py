@@ -244,6 +244,14 @@ def registration_check_in_list(*, event: Event, q: str = "") -> QuerySet[Registr
     """Confirmed places, by name, for the door: search by first name, last name, full name,
     email or organisation."""
     queryset = registration_list(event=event).filter(status=RegistrationStatus.CONFIRMED)
+    return registration_search(queryset, q=q).order_by(
+        "person__last_name", "person__first_name", "id"
+    )
+
+
+def registration_search(queryset: QuerySet[Registration], *, q: str) -> QuerySet[Registration]:
+    """Registrations matching every word (up to five) of `q` in the person's first or last
+    name, the email or the organisation: the door's search and the registrations filter."""
     for word in q.split()[:5]:
         queryset = queryset.filter(
             Q(person__first_name__icontains=word)
@@ -251,7 +259,7 @@ def registration_check_in_list(*, event: Event, q: str = "") -> QuerySet[Registr
             | Q(email__icontains=word)
             | Q(organisation__name__icontains=word)
         )
-    return queryset.order_by("person__last_name", "person__first_name", "id")
+    return queryset
 
 
 def registration_by_token(*, token: str) -> Registration | None:

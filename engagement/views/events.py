@@ -368,16 +368,11 @@ def _public_event_or_404(slug: str) -> Event:
 
 
 def _sign_up_state(event: Event) -> tuple[bool, str]:
-    """Whether the form is shown, and why not."""
-    now = timezone.now()
-    if event.status == EventStatus.CANCELLED:
-        return False, "This event has been cancelled."
-    if event.registration_opens_at and now < event.registration_opens_at:
-        opens = timezone.localtime(event.registration_opens_at)
-        return False, f"Registration opens on {opens:%-d %B %Y at %H:%M}."
-    if now >= (event.registration_closes_at or event.starts_at):
-        return False, "Registration for this event has closed."
-    return True, ""
+    """Whether the form is shown, and why not (the sign-up service's own reason)."""
+    refusal = event_services.sign_up_refusal(event=event, now=timezone.now())
+    if refusal is None:
+        return True, ""
+    return False, f"{refusal.message}."
 
 
 def _public_page(
