@@ -1,6 +1,6 @@
 from django.urls import path
 
-from insights import views as views
+from insights import views
 
 app_name = "insights"
 

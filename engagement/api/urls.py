@@ -1,11 +1,13 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from engagement.api import views as views
+from engagement.api import views
 
 router = SimpleRouter(trailing_slash=True)
 router.register("events", views.EventViewSet, basename="api-event")
 router.register("actions", views.ActionViewSet, basename="action")
+# `interactions/` is served by insights.api.urls: the subclass of views.InteractionViewSet that
+# also records a 1-2-1 with its insights and actions (one endpoint, one schema).
 
 urlpatterns = router.urls
 urlpatterns += [
