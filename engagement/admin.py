@@ -1,26 +1,149 @@
-"""Django admin for follow-up actions, events and registrations, filtered by the same rules
-as every other read. Interactions are administered from insights.admin, with their insights
-inline, so that a change to an interaction's confidentiality reaches its insights."""
+"""Django admin for interactions, follow-up actions, events and registrations, filtered by
+the same rules as every other read and saved through engagement.services. Apps above add
+inlines to the interaction page with `register_interaction_inline` (insights: its insights)."""
 
 from typing import Any
 
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.options import InlineModelAdmin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html
 
 from core import roles
-from engagement.models import Action, Event, Registration
+from engagement import selectors
+from engagement.models import Action, ActionStatus, Event, Interaction, Registration
 from engagement.roles import EVENT_READERS
-from engagement.selectors import events as event_selectors
-from engagement.selectors import interactions as selectors
 from engagement.services import events as event_services
+from engagement.services import interactions as services
+
+_interaction_inlines: list[type[InlineModelAdmin]] = []  # type: ignore[type-arg]
+
+
+def register_interaction_inline(inline: type[InlineModelAdmin]) -> None:  # type: ignore[type-arg]
+    """Show `inline` on every interaction's admin page (apps call this from ready())."""
+    if inline not in _interaction_inlines:
+        _interaction_inlines.append(inline)
+
+
+class InteractionAdminForm(forms.ModelForm):  # type: ignore[type-arg]
+    """The checks engagement.services.interactions makes, as form errors, not a failed save."""
+
+    class Meta:
+        model = Interaction
+        fields = [
+            "kind",
+            "occurred_on",
+            "title",
+            "notes",
+            "officer",
+            "organisations",
+            "people",
+            "participation_level",
+            "confidential",
+            "event",
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        errors = services.interaction_errors(
+            kind=cleaned.get("kind") or "",
+            occurred_on=cleaned.get("occurred_on"),
+            title=(cleaned.get("title") or "").strip(),
+            organisations=list(cleaned.get("organisations") or []),
+            participation_level=cleaned.get("participation_level") or "",
+            officer=cleaned.get("officer"),
+        )
+        for name, messages in errors.items():
+            if name not in self.errors:  # one complaint per field
+                self.add_error(name if name in self.fields else None, messages)
+        return cleaned
+
+
+@admin.register(Interaction)
+class InteractionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """Interactions, saved through engagement.services so that what the pages and the API
+    check holds here too, and the registered update steps run (an interaction marked
+    confidential makes its insights confidential)."""
+
+    form = InteractionAdminForm
+    list_display = ["title", "occurred_on", "kind", "officer", "confidential"]
+    list_filter = ["kind", "confidential", "participation_level"]
+    search_fields = ["title", "notes"]
+    raw_id_fields = ["officer", "organisations", "people", "event"]
+    readonly_fields = ["created", "updated"]
+    list_select_related = ["officer"]
+
+    def get_inlines(self, request: HttpRequest, obj: Any) -> list[type[InlineModelAdmin]]:  # type: ignore[type-arg]
+        return [*self.inlines, *_interaction_inlines]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Interaction]:
+        return selectors.interactions_visible_to(request.user).select_related("officer")
+
+    def save_model(self, request: HttpRequest, obj: Interaction, form: Any, change: bool) -> None:
+        data = form.cleaned_data
+        if change:
+            fields = set(form.changed_data)
+            services.interaction_update(
+                interaction=Interaction.objects.get(pk=obj.pk),
+                data={name: data[name] for name in fields & services.INTERACTION_FIELDS},
+                organisations=data["organisations"] if "organisations" in fields else None,
+                people=data["people"] if "people" in fields else None,
+            )
+        else:
+            obj.pk = services.interaction_create(
+                officer=data.get("officer"),
+                organisations=data["organisations"],
+                occurred_on=data["occurred_on"],
+                kind=data["kind"],
+                title=data.get("title") or "",
+                notes=data.get("notes") or "",
+                people=data.get("people") or [],
+                participation_level=data["participation_level"],
+                confidential=data.get("confidential", False),
+                event=data.get("event"),
+            ).pk
+        obj.refresh_from_db()
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        # The organisations and people were written by the service in save_model.
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
+
+
+class ActionAdminForm(forms.ModelForm):  # type: ignore[type-arg]
+    """The checks engagement.services.interactions makes, as form errors, not a failed save."""
+
+    class Meta:
+        model = Action
+        fields = [
+            "organisation",
+            "interaction",
+            "description",
+            "assignee",
+            "due_on",
+            "status",
+            "created_by",
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        errors = services.action_errors(
+            description=cleaned.get("description") or "",
+            assignee=cleaned.get("assignee") or cleaned.get("created_by"),
+            organisation=cleaned.get("organisation"),
+        )
+        for name, messages in errors.items():
+            if name not in self.errors:  # one complaint per field
+                self.add_error(name if name in self.fields else None, messages)
+        return cleaned
 
 
 @admin.register(Action)
 class ActionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    form = ActionAdminForm
     list_display = ["description", "organisation", "assignee", "due_on", "status"]
     list_filter = ["status"]
     search_fields = ["description", "organisation__name"]
@@ -32,14 +155,26 @@ class ActionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         return selectors.actions_visible_to(request.user).select_related("organisation", "assignee")
 
     def save_model(self, request: HttpRequest, obj: Action, form: Any, change: bool) -> None:
-        # Keep completed_at consistent with status (a database constraint requires it).
-        from django.utils import timezone
-
-        if obj.status == "done" and obj.completed_at is None:
-            obj.completed_at = timezone.now()
-        elif obj.status == "open":
-            obj.completed_at = None
-        super().save_model(request, obj, form, change)
+        # Through engagement.services, which keeps completed_at in step with the status.
+        data = form.cleaned_data
+        if change:
+            fields = set(form.changed_data) & (services.ACTION_FIELDS | {"status"})
+            action = services.action_update(
+                action=Action.objects.get(pk=obj.pk), data={name: data[name] for name in fields}
+            )
+        else:
+            action = services.action_create(
+                organisation=data["organisation"],
+                description=data["description"],
+                created_by=data.get("created_by") or request.user,
+                assignee=data.get("assignee"),
+                due_on=data.get("due_on"),
+                interaction=data.get("interaction"),
+            )
+            if data.get("status") == ActionStatus.DONE:
+                action = services.action_complete(action=action)
+        obj.pk = action.pk
+        obj.refresh_from_db()
 
 
 class EventAdminForm(forms.ModelForm):  # type: ignore[type-arg]
@@ -146,7 +281,7 @@ class EventAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         if not roles.has_role(request.user, *EVENT_READERS):
             return Event.objects.none()
         # With the place counts, aggregated in the same query as the page of events.
-        return event_selectors.event_list()
+        return selectors.event_list()
 
     @admin.display(description="Confirmed")
     def confirmed(self, event: Event) -> int:
@@ -229,7 +364,7 @@ class RegistrationAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     def get_queryset(self, request: HttpRequest) -> QuerySet[Registration]:
         if not roles.has_role(request.user, *EVENT_READERS):
             return Registration.objects.none()
-        return event_selectors.registration_list()
+        return selectors.registration_list()
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -7,10 +7,9 @@ class EngagementConfig(AppConfig):
 
     def ready(self) -> None:
         from contacts import timeline as contacts_timeline
-        from engagement import event_timeline
         from engagement import timeline as engagement_timeline
 
-        contacts_timeline.register("registrations", event_timeline.registrations_provider)
+        contacts_timeline.register("registrations", engagement_timeline.registrations_provider)
         contacts_timeline.register("interactions", engagement_timeline.interactions_provider)
         contacts_timeline.register("actions", engagement_timeline.actions_provider)
 
@@ -25,11 +24,11 @@ class EngagementConfig(AppConfig):
         )
 
         from contacts import services as contacts_services
-        from engagement.selectors import interactions as interaction_selectors
+        from engagement import selectors as engagement_selectors
         from engagement.services import events as event_services
 
         contacts_services.register_confidential_check(
-            "interactions", interaction_selectors.hides_confidential_interactions
+            "interactions", engagement_selectors.hides_confidential_interactions
         )
 
         contacts_services.register_person_merge_step(

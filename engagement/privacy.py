@@ -41,7 +41,7 @@ from django.utils import timezone
 from contacts import privacy
 from contacts.models import Person
 from engagement.models import Interaction, Registration, RegistrationStatus
-from engagement.selectors.interactions import interactions_visible_to
+from engagement.selectors import interactions_visible_to
 from engagement.services import events as event_services
 
 ERASED_EMAIL_DOMAIN = "erased.invalid"

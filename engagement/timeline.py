@@ -1,7 +1,9 @@
-"""Interactions and follow-up actions on the organisation timeline (contacts.timeline).
+"""Interactions, follow-up actions and registrations on the organisation timeline
+(contacts.timeline).
 
 Each provider returns at most `limit` entries strictly before the cursor, newest first, in
 one query (plus one prefetch), filtered by the same visibility rules as every other read.
+Registrations are dated by their event.
 """
 
 import datetime
@@ -9,10 +11,13 @@ from typing import Any
 
 from django.db.models import DateField, Q, QuerySet
 from django.db.models.functions import Coalesce, TruncDate
+from django.urls import reverse
+from django.utils import timezone
 
 from contacts.timeline import TimelineEntry
-from engagement.models import ActionStatus, Interaction
-from engagement.selectors import interactions as selectors
+from core import roles
+from engagement import selectors
+from engagement.models import ActionStatus, Interaction, Registration, RegistrationStatus
 
 Cursor = tuple[datetime.date, str, int] | None
 
@@ -111,3 +116,46 @@ def actions_provider(
         )
         for action in queryset
     ]
+
+
+KIND = "registration"  # the timeline kind of a registration entry
+
+
+def registrations_provider(
+    organisation: Any,
+    user: Any,
+    before: Cursor,
+    limit: int,
+) -> list[TimelineEntry]:
+    """Up to `limit` registrations of the organisation's people, newest event first. Only
+    officers and organisers see them (registrations are personal data, SPEC §1)."""
+    if not roles.has_role(user, roles.OFFICER, roles.ORGANISER):
+        return []
+    queryset = selectors.registrations_for_organisation(organisation_id=organisation.pk).annotate(
+        day=TruncDate("event__starts_at", tzinfo=timezone.get_current_timezone())
+    )
+    queryset = queryset.filter(before_q(before=before, kind=KIND, date_field="day"))
+    can_open = roles.has_role(user, roles.ORGANISER)
+    entries = []
+    for registration in queryset.order_by("-day", "-pk")[:limit]:
+        entries.append(_entry(registration, can_open))
+    return entries
+
+
+def _entry(registration: Registration, can_open: bool) -> TimelineEntry:
+    event = registration.event
+    status = {
+        RegistrationStatus.CONFIRMED: "attended" if registration.attended else "booked",
+        RegistrationStatus.WAITLISTED: "on the waiting list",
+        RegistrationStatus.CANCELLED: "cancelled",
+    }.get(registration.status, registration.status)  # type: ignore[call-overload]
+    starts = timezone.localtime(event.starts_at)
+    return TimelineEntry(
+        date=registration.day,  # type: ignore[attr-defined]
+        kind=KIND,
+        key=registration.pk,
+        title=f"{registration.person}: {event.title} ({status})",
+        url=reverse("event-detail", kwargs={"pk": event.pk}) if can_open else "",
+        summary=f"{event.get_kind_display()}, {starts:%-d %B %Y %H:%M}",
+        tags=[event.kind, status],
+    )

@@ -31,5 +31,15 @@ urlpatterns = [
     path("cancel/<slug:token>/", events.public_cancel, name="public-cancel"),
     path("", interactions.home, name="home"),
     path("interactions/", interactions.InteractionListView.as_view(), name="interaction-list"),
+    path(
+        "interactions/<int:pk>/",
+        interactions.InteractionDetailView.as_view(),
+        name="interaction-detail",
+    ),
+    path(
+        "interactions/<int:pk>/edit/",
+        interactions.InteractionEditView.as_view(),
+        name="interaction-edit",
+    ),
     path("actions/<int:pk>/status/", interactions.ActionStatusView.as_view(), name="action-status"),
 ]

@@ -1,5 +1,6 @@
-"""Django admin for the theme taxonomy, insights and interactions (SPEC §1: confidential
-records are filtered here exactly as everywhere else, through the selectors)."""
+"""Django admin for the theme taxonomy and insights (SPEC §1: confidential records are
+filtered here exactly as everywhere else, through the selectors). Interactions are
+engagement's; insights adds InsightInline to their admin page (InsightsConfig.ready)."""
 
 from typing import Any
 
@@ -8,11 +9,8 @@ from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from engagement.models import Interaction
-from engagement.selectors import interactions as engagement_selectors
+from insights import selectors, services
 from insights.models import Insight, Theme
-from insights.selectors import insights as selectors
-from insights.services import insights as services
 
 
 class ThemeAdminForm(forms.ModelForm):  # type: ignore[type-arg]
@@ -57,6 +55,52 @@ class ThemeAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
+# Fields an admin may change through insight_update (the interaction of an insight is fixed).
+UPDATABLE = services.INSIGHT_FIELDS | {"organisation"}
+
+
+class InsightAdminForm(forms.ModelForm):  # type: ignore[type-arg]
+    """The checks insights.services makes, as form errors rather than a failed save."""
+
+    class Meta:
+        model = Insight
+        fields = [
+            "organisation",
+            "interaction",
+            "themes",
+            "kind",
+            "severity",
+            "statement",
+            "quote",
+            "attribution",
+            "recorded_on",
+            "created_by",
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        current = (
+            list(self.instance.themes.values_list("pk", flat=True)) if self.instance.pk else []
+        )
+        _, problems = services.themes_resolve(
+            themes=cleaned.get("themes") or [], allowed_retired=current
+        )
+        errors = services.insight_errors(
+            statement=cleaned.get("statement") or "",
+            kind=cleaned.get("kind") or "",
+            severity=cleaned.get("severity"),
+            attribution=cleaned.get("attribution") or "",
+            theme_problems=problems,
+            recorded_on=cleaned.get("recorded_on"),
+            organisation=cleaned.get("organisation"),
+        )
+        for field, messages in errors.items():
+            for message in messages:
+                if field not in self.errors:
+                    self.add_error(field if field in self.fields else None, message)
+        return cleaned
+
+
 @admin.register(Insight)
 class InsightAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     list_display = ["statement", "organisation", "kind", "recorded_on", "confidential"]
@@ -70,12 +114,42 @@ class InsightAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     def get_queryset(self, request: HttpRequest) -> QuerySet[Insight]:
         return selectors.insights_visible_to(request.user).select_related("organisation")
 
+    form = InsightAdminForm
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        # insight_update keeps an insight on the interaction it was recorded in.
+        fields = list(super().get_readonly_fields(request, obj))
+        return [*fields, "interaction"] if obj is not None else fields
+
     def save_model(self, request: HttpRequest, obj: Insight, form: Any, change: bool) -> None:
-        # The stored flag follows the rule of insights.services (SPEC §1).
-        obj.confidential = obj.attribution == "confidential" or bool(
-            obj.interaction is not None and obj.interaction.confidential
-        )
-        super().save_model(request, obj, form, change)
+        # Through insights.services, which alone derives the stored confidential flag.
+        data = form.cleaned_data
+        if change:
+            fields = set(form.changed_data)
+            services.insight_update(
+                insight=Insight.objects.get(pk=obj.pk),
+                data={name: data[name] for name in fields & UPDATABLE},
+                themes=data["themes"] if "themes" in fields else None,
+            )
+        else:
+            obj.pk = services.insight_create(
+                organisation=data["organisation"],
+                statement=data["statement"],
+                themes=data["themes"],
+                created_by=data.get("created_by") or request.user,
+                kind=data["kind"],
+                severity=data.get("severity"),
+                quote=data.get("quote") or "",
+                attribution=data["attribution"],
+                interaction=data.get("interaction"),
+                recorded_on=data.get("recorded_on"),
+            ).pk
+        obj.refresh_from_db()
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        # The themes were written by the service in save_model.
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
 
 
 class InsightInline(admin.TabularInline):  # type: ignore[type-arg]
@@ -91,22 +165,3 @@ class InsightInline(admin.TabularInline):  # type: ignore[type-arg]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Insight]:
         return selectors.insights_visible_to(request.user)
-
-
-@admin.register(Interaction)
-class InteractionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
-    list_display = ["title", "occurred_on", "kind", "officer", "confidential"]
-    list_filter = ["kind", "confidential", "participation_level"]
-    search_fields = ["title", "notes"]
-    raw_id_fields = ["officer", "organisations", "people", "event"]
-    readonly_fields = ["created", "updated"]
-    inlines = [InsightInline]
-    list_select_related = ["officer"]
-
-    def get_queryset(self, request: HttpRequest) -> QuerySet[Interaction]:
-        return engagement_selectors.interactions_visible_to(request.user).select_related("officer")
-
-    def save_model(self, request: HttpRequest, obj: Interaction, form: Any, change: bool) -> None:
-        super().save_model(request, obj, form, change)
-        if change and "confidential" in form.changed_data:
-            services.insights_sync_confidential(interaction=obj)

@@ -5,7 +5,7 @@ from typing import Any
 
 from contacts.timeline import TimelineEntry
 from engagement.timeline import Cursor, before_q
-from insights.selectors import insights as selectors
+from insights import selectors
 
 
 def insights_provider(

@@ -25,6 +25,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.text import slugify
 
+from contacts import services as contacts_services
 from contacts import validators as contact_validators
 from contacts.models import Organisation, Person, normalise_name
 from engagement.models import (
@@ -262,21 +263,30 @@ def _clean_sign_up(sign_up: SignUp) -> SignUp:
     )
 
 
-def _check_open(event: Event, now: Any) -> None:
+def sign_up_refusal(*, event: Event, now: Any) -> RegistrationRefused | None:
+    """Why `event` takes no sign-ups at `now` (SPEC §2), or None when it does. The sign-up
+    service refuses with it and the public page explains it."""
     if event.status == EventStatus.DRAFT:
-        raise RegistrationRefused("This event is not open to the public", code="not_found")
+        return RegistrationRefused("This event is not open to the public", code="not_found")
     if event.status == EventStatus.CANCELLED:
-        raise RegistrationRefused(
+        return RegistrationRefused(
             "This event has been cancelled, so it is not taking sign-ups", code="cancelled"
         )
     if event.registration_opens_at and now < event.registration_opens_at:
         opens = timezone.localtime(event.registration_opens_at)
-        raise RegistrationRefused(
+        return RegistrationRefused(
             f"Registration for this event opens on {opens:%-d %B %Y at %H:%M}", code="not_open"
         )
     closes = event.registration_closes_at or event.starts_at
     if now >= closes:
-        raise RegistrationRefused("Registration for this event has closed", code="closed")
+        return RegistrationRefused("Registration for this event has closed", code="closed")
+    return None
+
+
+def _check_open(event: Event, now: Any) -> None:
+    refusal = sign_up_refusal(event=event, now=now)
+    if refusal is not None:
+        raise refusal
 
 
 def _match_organisation(*, name: str, company_number: str) -> Organisation:
@@ -290,15 +300,28 @@ def _match_organisation(*, name: str, company_number: str) -> Organisation:
         by_name = Organisation.objects.filter(name_normalised=normalised).order_by("id").first()
         if by_name is not None:
             if company_number and not by_name.company_number:
-                by_name.company_number = company_number
-                by_name.save(update_fields=["company_number", "updated"])
+                return contacts_services.organisation_update(
+                    organisation=by_name, data={"company_number": company_number}, user=None
+                )
             return by_name
     try:
         # A savepoint: a simultaneous sign-up (to another event) may create the same company.
         with transaction.atomic():
-            return Organisation.objects.create(name=name, company_number=company_number)
-    except IntegrityError:
+            return contacts_services.organisation_create(
+                data={"name": name, "company_number": company_number}, user=None
+            )
+    except (IntegrityError, ValidationError) as exc:
+        if not company_number or not _is_clash(exc, "company_number"):
+            raise
         return Organisation.objects.get(company_number=company_number)
+
+
+def _is_clash(exc: Exception, field: str) -> bool:
+    """The other sign-up won the race: the database refused the row (IntegrityError), or the
+    contacts service found it first and named the field."""
+    if isinstance(exc, IntegrityError):
+        return True
+    return isinstance(exc, ValidationError) and field in getattr(exc, "error_dict", {})
 
 
 def _by_email(queryset: QuerySet[_M], email: str) -> QuerySet[_M]:
@@ -316,32 +339,31 @@ def _match_person(*, sign_up: SignUp, organisation: Organisation, source: str) -
     if person is None:
         try:
             with transaction.atomic():
-                return Person.objects.create(
-                    first_name=sign_up.first_name,
-                    last_name=sign_up.last_name,
-                    email=sign_up.email,
-                    job_title=sign_up.job_title,
-                    organisation=organisation,
-                    marketing_consent=sign_up.marketing_consent,
-                    consent_recorded_at=now if sign_up.marketing_consent else None,
-                    consent_source=source if sign_up.marketing_consent else "",
+                return contacts_services.person_create(
+                    data={
+                        "first_name": sign_up.first_name,
+                        "last_name": sign_up.last_name,
+                        "email": sign_up.email,
+                        "job_title": sign_up.job_title,
+                        "organisation": organisation,
+                        "marketing_consent": sign_up.marketing_consent,
+                        "consent_recorded_at": now if sign_up.marketing_consent else None,
+                        "consent_source": source if sign_up.marketing_consent else "",
+                    }
                 )
-        except IntegrityError:
+        except (IntegrityError, ValidationError) as exc:
+            if not _is_clash(exc, "email"):
+                raise
             person = _by_email(Person.objects.all(), sign_up.email).get()
-    changed: list[str] = []
+    changed: dict[str, Any] = {}
     if person.organisation_id is None:
-        person.organisation = organisation
-        changed.append("organisation")
+        changed["organisation"] = organisation
     if not person.job_title and sign_up.job_title:
-        person.job_title = sign_up.job_title
-        changed.append("job_title")
+        changed["job_title"] = sign_up.job_title
     if sign_up.marketing_consent and not person.marketing_consent:
-        person.marketing_consent = True
-        person.consent_recorded_at = now
-        person.consent_source = source
-        changed += ["marketing_consent", "consent_recorded_at", "consent_source"]
+        changed.update(marketing_consent=True, consent_recorded_at=now, consent_source=source)
     if changed:
-        person.save(update_fields=[*changed, "updated"])
+        person = contacts_services.person_update(person=person, data=changed)
     return person
 
 

@@ -1,12 +1,15 @@
 """Writes to interactions and follow-up actions (SPEC §2 engagement).
 
-Recording a 1-2-1 together with its insights is `insights.services.insights.interaction_log`:
-insights sit above engagement (STYLE.md), so the service that writes both lives there and
-calls the validators and writers below.
+engagement owns the interaction; apps above it add to it without engagement importing them.
+Recording a 1-2-1 together with its insights is `insights.services.interaction_log`, which
+calls `interaction_create` and `actions_create` below inside its own transaction. A change
+to an interaction that other records depend on (its insights' confidentiality) is carried
+out by the steps those apps register with `register_update_step`, run by
+`interaction_update` in its own transaction, so no caller can change the interaction alone.
 """
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -37,6 +40,16 @@ INTERACTION_FIELDS = {
     "event",
 }
 ACTION_FIELDS = {"description", "assignee", "due_on", "organisation"}
+
+# An update step is called as step(interaction=..., changed=...) with the names of the fields
+# whose values the update changed, after the interaction is saved, in the same transaction.
+UpdateStep = Callable[..., None]
+_update_steps: dict[str, UpdateStep] = {}
+
+
+def register_update_step(name: str, step: UpdateStep) -> None:
+    """Run `step` inside every `interaction_update` (apps call this from AppConfig.ready)."""
+    _update_steps[name] = step
 
 
 def _add(errors: Errors, field: str, message: str) -> None:
@@ -146,12 +159,12 @@ def interaction_update(
     organisations: Iterable[Organisation] | None = None,
     people: Iterable[Person] | None = None,
 ) -> Interaction:
-    """Change an interaction's fields. A change to `confidential` must be followed by
-    `insights.services.insights.insights_sync_confidential` (done by insights'
-    `interaction_update`, which is what pages and the API call)."""
+    """Change an interaction's fields, then run the registered update steps (marking it
+    confidential makes its insights confidential too) in the same transaction."""
     unknown = set(data) - INTERACTION_FIELDS
     if unknown:
         raise ValidationError({name: ["Unknown field"] for name in sorted(unknown)})
+    before = {name: getattr(interaction, name) for name in data}
     for name, value in data.items():
         setattr(interaction, name, value)
     interaction.title = (interaction.title or "").strip()
@@ -175,6 +188,9 @@ def interaction_update(
         interaction.organisations.set(chosen)
     if people is not None:
         interaction.people.set(list(people))
+    changed = frozenset(name for name in data if getattr(interaction, name) != before[name])
+    for step in _update_steps.values():
+        step(interaction=interaction, changed=changed)
     return interaction
 
 
@@ -201,6 +217,42 @@ def action_create(
         assignee=assignee,
         due_on=due_on,
         created_by=created_by,
+    )
+
+
+@transaction.atomic
+def actions_create(
+    *, interaction: Interaction, created_by: Any, actions: Sequence[dict[str, Any]]
+) -> list[Action]:
+    """The follow-up actions of a 1-2-1 in one insert. Each row holds `organisation`,
+    `description`, `assignee` (the author when None) and `due_on`; errors are keyed
+    `actions-<n>-<field>` like the log form's own fields."""
+    errors: Errors = {}
+    rows = []
+    for index, row in enumerate(actions):
+        assignee = row.get("assignee") or created_by
+        for field, messages in action_errors(
+            description=row.get("description") or "",
+            assignee=assignee,
+            organisation=row.get("organisation"),
+            prefix=f"actions-{index}-",
+        ).items():
+            errors.setdefault(field, []).extend(messages)
+        rows.append((row, assignee))
+    if errors:
+        raise ValidationError(errors)
+    return Action.objects.bulk_create(
+        [
+            Action(
+                organisation=row["organisation"],
+                interaction=interaction,
+                description=(row.get("description") or "").strip(),
+                assignee=assignee,
+                due_on=row.get("due_on"),
+                created_by=created_by,
+            )
+            for row, assignee in rows
+        ]
     )
 
 

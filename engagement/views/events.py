@@ -19,12 +19,11 @@ from django.views.decorators.cache import never_cache
 
 from core import limits, roles
 from core.permissions import RoleRequiredMixin
-from engagement import ratelimit
-from engagement.filtersets.events import EventFilterSet
-from engagement.forms.events import EventForm, SignUpForm
+from engagement import ratelimit, selectors
+from engagement.filtersets import EventFilterSet
+from engagement.forms import EventForm, SignUpForm
 from engagement.models import Event, EventStatus, Registration, RegistrationStatus
 from engagement.roles import EVENT_READERS, EVENT_WRITERS
-from engagement.selectors import events as event_selectors
 from engagement.services import events as event_services
 
 
@@ -33,7 +32,7 @@ class OrganiserView(RoleRequiredMixin, View):
     write_roles: tuple[str, ...] = EVENT_WRITERS
 
     def event(self, pk: int) -> Event:
-        return get_object_or_404(event_selectors.event_list(), pk=pk)
+        return get_object_or_404(selectors.event_list(), pk=pk)
 
 
 def _error_list(errors: ValidationError) -> dict[str, list[str]]:
@@ -59,7 +58,7 @@ class EventListView(OrganiserView):
         when = "past" if request.GET.get("when") == "past" else "upcoming"
         params = request.GET.copy()
         params["when"] = when
-        filterset = EventFilterSet(params, queryset=event_selectors.event_list())
+        filterset = EventFilterSet(params, queryset=selectors.event_list())
         queryset = filterset.qs if filterset.is_valid() else filterset.queryset.none()
         page = Paginator(queryset, 50).get_page(request.GET.get("page"))
         return render(
@@ -86,7 +85,7 @@ class EventCalendarView(OrganiserView):
         if not 1900 < first.year < 3000:
             first = today.replace(day=1)
         by_day: dict[datetime.date, list[Event]] = {}
-        for event in event_selectors.event_month(year=first.year, month=first.month):
+        for event in selectors.event_month(year=first.year, month=first.month):
             by_day.setdefault(timezone.localdate(event.starts_at), []).append(event)
         weeks = [
             [(day, day.month == first.month, by_day.get(day, [])) for day in week]
@@ -205,7 +204,7 @@ class RegistrationListView(OrganiserView):
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         event = self.event(pk)
-        registrations = list(event_selectors.registration_list(event=event))
+        registrations = list(selectors.registration_list(event=event))
         confirmed = [r for r in registrations if r.status == RegistrationStatus.CONFIRMED]
         waitlisted = sorted(
             (r for r in registrations if r.status == RegistrationStatus.WAITLISTED),
@@ -230,9 +229,7 @@ class RegistrationCancelView(OrganiserView):
     read_roles = EVENT_WRITERS
 
     def registration(self, pk: int, registration_pk: int) -> Registration:
-        return get_object_or_404(
-            event_selectors.registration_list(), event_id=pk, pk=registration_pk
-        )
+        return get_object_or_404(selectors.registration_list(), event_id=pk, pk=registration_pk)
 
     def get(self, request: HttpRequest, pk: int, registration_pk: int) -> HttpResponse:
         registration = self.registration(pk, registration_pk)
@@ -257,7 +254,7 @@ class CheckInView(OrganiserView):
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         event = self.event(pk)
         q = limits.without_nul(request.GET.get("q", ""))[:100]
-        people = list(event_selectors.registration_check_in_list(event=event, q=q)[:200])
+        people = list(selectors.registration_check_in_list(event=event, q=q)[:200])
         return render(
             request,
             "engagement/events/check_in.html",
@@ -268,7 +265,7 @@ class CheckInView(OrganiserView):
         if not _can_edit(request):
             raise Http404
         registration = get_object_or_404(
-            event_selectors.registration_list(),
+            selectors.registration_list(),
             event_id=pk,
             pk=limits.parse_id(request.POST.get("registration")) or 0,
         )
@@ -285,7 +282,7 @@ class CheckInView(OrganiserView):
             error = " ".join(exc.messages)
         if request.headers.get("HX-Request"):
             # The tapped row, and the count at the top swapped out of band.
-            registration = event_selectors.registration_list().get(pk=registration.pk)
+            registration = selectors.registration_list().get(pk=registration.pk)
             return render(
                 request,
                 "engagement/events/_check_in_row.html",
@@ -337,7 +334,7 @@ class AttendeeExportView(OrganiserView):
                 "registered_at",
             ]
         )
-        for r in event_selectors.registration_list(event=event).iterator(chunk_size=500):
+        for r in selectors.registration_list(event=event).iterator(chunk_size=500):
             writer.writerow(
                 [
                     _csv_cell(cell)
@@ -364,23 +361,18 @@ class AttendeeExportView(OrganiserView):
 
 
 def _public_event_or_404(slug: str) -> Event:
-    event = event_selectors.public_event(slug=slug)
+    event = selectors.public_event(slug=slug)
     if event is None:
         raise Http404("No such event")
     return event
 
 
 def _sign_up_state(event: Event) -> tuple[bool, str]:
-    """Whether the form is shown, and why not."""
-    now = timezone.now()
-    if event.status == EventStatus.CANCELLED:
-        return False, "This event has been cancelled."
-    if event.registration_opens_at and now < event.registration_opens_at:
-        opens = timezone.localtime(event.registration_opens_at)
-        return False, f"Registration opens on {opens:%-d %B %Y at %H:%M}."
-    if now >= (event.registration_closes_at or event.starts_at):
-        return False, "Registration for this event has closed."
-    return True, ""
+    """Whether the form is shown, and why not (the sign-up service's own reason)."""
+    refusal = event_services.sign_up_refusal(event=event, now=timezone.now())
+    if refusal is None:
+        return True, ""
+    return False, f"{refusal.message}."
 
 
 def _public_page(
@@ -454,7 +446,7 @@ def public_event(request: HttpRequest, slug: str) -> HttpResponse:
 @never_cache
 def public_registered(request: HttpRequest, slug: str, token: str) -> HttpResponse:
     """After signing up: confirmed, or waitlisted with the position."""
-    registration = event_selectors.registration_by_token(token=token)
+    registration = selectors.registration_by_token(token=token)
     if (
         registration is None
         or registration.event.slug != slug
@@ -476,7 +468,7 @@ def public_registered(request: HttpRequest, slug: str, token: str) -> HttpRespon
 @never_cache
 def public_cancel(request: HttpRequest, token: str) -> HttpResponse:
     """The page the email's cancel link opens: confirm, then cancel."""
-    registration = event_selectors.registration_by_token(token=token)
+    registration = selectors.registration_by_token(token=token)
     if registration is None or registration.event.status == EventStatus.DRAFT:
         raise Http404("No such registration")
     just_cancelled = False

@@ -1,22 +1,53 @@
-"""Officer pages of engagement: the home dashboard, the interaction list, and completing a
-follow-up action. The log form and interaction page show insights, so they are in insights."""
+"""Officer pages of engagement: the home dashboard, the interaction list, an interaction's
+page and its edit page, and completing a follow-up action.
+
+Apps above engagement add sections to the interaction page (insights shows the 1-2-1's
+insights) with `register_detail_section`, called from their AppConfig.ready(), so engagement
+never imports them.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
 
 from core import limits, roles
 from core.permissions import RoleRequiredMixin
-from engagement.filtersets.interactions import InteractionFilterSet
-from engagement.models import ActionStatus
-from engagement.selectors import interactions as selectors
+from engagement import selectors
+from engagement.filtersets import InteractionFilterSet
+from engagement.forms import InteractionEditForm
+from engagement.models import ActionStatus, InteractionKind, ParticipationLevel
 from engagement.services import interactions as services
 
 PAGE_SIZE = 50
+
+
+@dataclass(frozen=True)
+class DetailSection:
+    """A part of the interaction page contributed by a higher app: the template included
+    (with `interaction` in its context) and the prefetches it reads, so the page stays a
+    fixed number of queries."""
+
+    template: str
+    prefetch: Callable[[Any], list[Prefetch]]
+
+
+_detail_sections: dict[str, DetailSection] = {}
+
+
+def register_detail_section(name: str, section: DetailSection) -> None:
+    """Show `section` on every interaction page, after the interaction's own fields."""
+    _detail_sections[name] = section
 
 
 @login_required
@@ -82,6 +113,91 @@ class InteractionListView(RoleRequiredMixin, View):
                 "next_url": f"?{query.urlencode()}" if more else "",
                 "first_url": first_url if before else "",
             },
+        )
+
+
+class InteractionDetailView(RoleRequiredMixin, View):
+    """One interaction with the insights and actions the officer may see; 404 for a
+    confidential interaction they may not (SPEC §1)."""
+
+    read_roles = (roles.OFFICER,)
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        queryset = selectors.interaction_detail(user=request.user).prefetch_related(
+            *(
+                prefetch
+                for section in _detail_sections.values()
+                for prefetch in section.prefetch(request.user)
+            )
+        )
+        interaction = queryset.filter(pk=pk).first()
+        if interaction is None:
+            raise Http404("No such interaction")
+        return render(
+            request,
+            "engagement/interaction_detail.html",
+            {
+                "interaction": interaction,
+                "sections": [s.template for s in _detail_sections.values()],
+            },
+        )
+
+
+class InteractionEditView(RoleRequiredMixin, View):
+    """Edit a 1-2-1's own fields (not its insights or actions). Marking it confidential
+    makes its insights confidential too, in the same transaction (interaction_update)."""
+
+    read_roles = (roles.OFFICER,)
+    write_roles = (roles.OFFICER,)
+    fields = ("title", "kind", "occurred_on", "notes", "participation_level", "confidential")
+
+    def _interaction(self, request: HttpRequest, pk: int) -> Any:
+        interaction = selectors.interaction_detail(user=request.user).filter(pk=pk).first()
+        if interaction is None:
+            raise Http404("No such interaction")
+        return interaction
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        interaction = self._interaction(request, pk)
+        form = InteractionEditForm(
+            initial={name: getattr(interaction, name) for name in self.fields}
+        )
+        return self._render(request, interaction, form)
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        interaction = self._interaction(request, pk)
+        form = InteractionEditForm(request.POST)
+        if form.is_valid():
+            try:
+                services.interaction_update(interaction=interaction, data=dict(form.cleaned_data))
+            except ValidationError as error:
+                for field, field_messages in error.message_dict.items():
+                    for message in field_messages:
+                        form.add_error(field if field in form.fields else None, message)
+            else:
+                messages.success(request, "Changes saved")
+                return HttpResponseRedirect(reverse("interaction-detail", args=[interaction.pk]))
+        return self._render(request, interaction, form, status=400)
+
+    def _render(
+        self, request: HttpRequest, interaction: Any, form: Any, status: int = 200
+    ) -> HttpResponse:
+        errors = [
+            {"text": message, "href": f"#id_{name}" if name != "__all__" else "#id_title"}
+            for name, field_errors in form.errors.items()
+            for message in field_errors
+        ]
+        return render(
+            request,
+            "engagement/interaction_edit.html",
+            {
+                "interaction": interaction,
+                "form": form,
+                "errors": errors,
+                "interaction_kinds": InteractionKind.choices,
+                "participation_levels": ParticipationLevel.choices,
+            },
+            status=status,
         )
 
 

@@ -1,5 +1,6 @@
-"""The Django admin for events and registrations: every page opens for an admin, nobody else
-gets in, foreign keys are searched rather than listed, and saves keep the rules of SPEC §2."""
+"""The Django admin for events, registrations, interactions and actions: every page opens for
+an admin, nobody else gets in, foreign keys are searched rather than listed, and saves go
+through the services so they keep the rules of SPEC §1 and §2."""
 
 import datetime
 
@@ -9,6 +10,12 @@ from django.utils import timezone
 
 from engagement.models import Event, Registration
 from tests.factories import OrganisationFactory, UserFactory
+from tests.factories_capture import (
+    ActionFactory,
+    InsightFactory,
+    InteractionFactory,
+    taxonomy,  # noqa: F401 - fixture
+)
 from tests.factories_events import (
     EventFactory,
     RegistrationFactory,
@@ -181,3 +188,84 @@ def test_a_cancelled_event_cannot_be_reopened_in_the_admin(client_for, admin_use
     assert "A cancelled event cannot be reopened" in response.content.decode()
     event.refresh_from_db()
     assert event.status == "cancelled"
+
+
+def _interaction_form(interaction, **changes):
+    data = {
+        "kind": interaction.kind,
+        "occurred_on": interaction.occurred_on.isoformat(),
+        "title": interaction.title,
+        "notes": interaction.notes,
+        "officer": str(interaction.officer_id),
+        "organisations": ",".join(str(o.pk) for o in interaction.organisations.all()),
+        "people": "",
+        "participation_level": interaction.participation_level,
+        "event": "",
+    }
+    insights = list(interaction.insights.order_by("id"))
+    data.update(
+        {
+            "insights-TOTAL_FORMS": str(len(insights)),
+            "insights-INITIAL_FORMS": str(len(insights)),
+            "insights-MIN_NUM_FORMS": "0",
+            "insights-MAX_NUM_FORMS": "1000",
+        }
+    )
+    for index, insight in enumerate(insights):
+        data[f"insights-{index}-id"] = str(insight.pk)
+        data[f"insights-{index}-interaction"] = str(interaction.pk)
+    data.update(changes)
+    return {name: value for name, value in data.items() if value is not None}
+
+
+@pytest.mark.usefixtures("taxonomy")
+def test_marking_an_interaction_confidential_in_the_admin_makes_its_insights_confidential(
+    client_for, admin_user
+):
+    interaction = InteractionFactory()
+    named = InsightFactory(interaction=interaction, attribution="named")
+    page = client_for(admin_user).get(f"/admin/engagement/interaction/{interaction.pk}/change/")
+    assert named.statement[:20] in page.content.decode()  # insights' inline is on the page
+    response = client_for(admin_user).post(
+        f"/admin/engagement/interaction/{interaction.pk}/change/",
+        _interaction_form(interaction, confidential="on"),
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    interaction.refresh_from_db()
+    named.refresh_from_db()
+    assert (interaction.confidential, named.confidential) == (True, True)
+
+
+def test_the_interaction_admin_refuses_what_the_service_refuses(client_for, admin_user):
+    interaction = InteractionFactory()
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    response = client_for(admin_user).post(
+        f"/admin/engagement/interaction/{interaction.pk}/change/",
+        _interaction_form(interaction, occurred_on=tomorrow.isoformat()),
+    )
+    assert response.status_code == 200
+    assert "The date of the interaction must be today or in the past" in response.content.decode()
+    interaction.refresh_from_db()
+    assert interaction.occurred_on != tomorrow
+
+
+def test_marking_an_action_done_in_the_admin_goes_through_the_service(client_for, admin_user):
+    action = ActionFactory()
+    data = {
+        "organisation": str(action.organisation_id),
+        "interaction": "",
+        "description": action.description,
+        "assignee": str(action.assignee_id),
+        "due_on": "",
+        "status": "done",
+        "created_by": str(action.created_by_id),
+    }
+    url = f"/admin/engagement/action/{action.pk}/change/"
+    response = client_for(admin_user).post(url, data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    action.refresh_from_db()
+    assert action.status == "done" and action.completed_at is not None
+    response = client_for(admin_user).post(url, {**data, "status": "open"})
+    assert response.status_code == 302
+    action.refresh_from_db()
+    assert (action.status, action.completed_at) == ("open", None)

@@ -6,8 +6,7 @@ from datetime import date
 import pytest
 
 from core import limits
-from evidence import exports
-from evidence import services as services
+from evidence import exports, services
 from insights.models import Insight
 from tests.evidence.test_api import pdf_text
 from tests.factories import OrganisationFactory

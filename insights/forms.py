@@ -15,10 +15,11 @@ from django.utils import timezone
 
 from contacts.models import Organisation, Person
 from core import limits
-from engagement.filtersets.interactions import officers
+from engagement.filtersets import officers
+from engagement.forms import date_text
 from engagement.models import InteractionKind, ParticipationLevel
+from insights import selectors
 from insights.models import Attribution, InsightKind
-from insights.selectors import insights as selectors
 
 SEVERITY_CHOICES = [
     ("", "Not given"),
@@ -29,13 +30,6 @@ SEVERITY_CHOICES = [
     ("5", "5 – severe"),
 ]
 MATCH_LIMIT = 10
-
-
-def _date_text(value: Any) -> str:
-    """A date field's value for <input type="date">: ISO for a date, as typed otherwise."""
-    if hasattr(value, "isoformat"):
-        return str(value.isoformat())
-    return str(value or "")
 
 
 class InteractionLogForm(forms.Form):
@@ -88,7 +82,7 @@ class InteractionLogForm(forms.Form):
 
     @property
     def occurred_on_text(self) -> str:
-        return _date_text(self["occurred_on"].value())
+        return date_text(self["occurred_on"].value())
 
     def _match(self, search: str) -> Organisation | None:
         """No-JavaScript fallback: one exact (or only) match is taken; several are offered
@@ -174,7 +168,7 @@ class ActionRowForm(forms.Form):
 
     @property
     def due_on_text(self) -> str:
-        return _date_text(self["due_on"].value())
+        return date_text(self["due_on"].value())
 
     def has_changed(self) -> bool:
         # The assignee is pre-filled with the officer; only the description and date count.
@@ -255,25 +249,3 @@ def apply_service_errors(
             field = None
         for message in messages:
             target.add_error(field, message)
-
-
-class InteractionEditForm(forms.Form):
-    """Change a logged interaction's own fields; its insights keep their confidentiality in
-    step through `interaction_update`."""
-
-    title = forms.CharField(max_length=200, required=False)
-    kind = forms.ChoiceField(choices=InteractionKind.choices)
-    occurred_on = forms.DateField(
-        validators=[limits.validate_date_in_range],
-        error_messages={
-            "required": "Enter the date of the interaction",
-            "invalid": "Enter a real date, for example 2026-03-27",
-        },
-    )
-    notes = forms.CharField(required=False, max_length=limits.NOTES_MAX, widget=forms.Textarea)
-    participation_level = forms.ChoiceField(choices=ParticipationLevel.choices)
-    confidential = forms.BooleanField(required=False)
-
-    @property
-    def occurred_on_text(self) -> str:
-        return _date_text(self["occurred_on"].value())

@@ -13,8 +13,8 @@ from django.db.models.functions import Coalesce
 
 from contacts.models import Organisation, Person
 from core import roles
+from engagement import selectors as engagement_selectors
 from engagement.models import Action, Interaction
-from engagement.selectors import interactions as engagement_selectors
 from insights.models import Insight, Theme
 
 
@@ -139,23 +139,22 @@ def theme_list() -> QuerySet[Theme]:
     return Theme.objects.select_related("parent").order_by("position", "name")
 
 
+def interaction_insights_prefetch(*, user: Any) -> Prefetch:
+    """An interaction's insights that `user` may see, with what their cards show."""
+    return Prefetch(
+        "insights",
+        queryset=insights_visible_to(user)
+        .select_related("organisation", "created_by")
+        .prefetch_related(_themes_prefetch())
+        .order_by("id"),
+    )
+
+
 def interaction_detail(*, user: Any) -> QuerySet[Interaction]:
-    """Visible interactions with the insights and actions `user` may see, for the detail
-    page and the API (interactions list their insights and actions, SPEC §3)."""
-    return engagement_selectors.interaction_list(user=user).prefetch_related(
-        Prefetch(
-            "insights",
-            queryset=insights_visible_to(user)
-            .select_related("organisation", "created_by")
-            .prefetch_related(_themes_prefetch())
-            .order_by("id"),
-        ),
-        Prefetch(
-            "actions",
-            queryset=engagement_selectors.actions_visible_to(user)
-            .select_related("organisation", "assignee")
-            .order_by("id"),
-        ),
+    """Visible interactions with the insights and actions `user` may see, for the API
+    (interactions list their insights and actions, SPEC §3)."""
+    return engagement_selectors.interaction_detail(user=user).prefetch_related(
+        interaction_insights_prefetch(user=user)
     )
 
 

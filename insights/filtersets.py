@@ -7,9 +7,9 @@ from django.db.models import QuerySet
 
 from contacts import sic
 from contacts.models import SizeBand
-from engagement.filtersets.interactions import officers
+from engagement.filtersets import officers
+from insights import selectors
 from insights.models import Insight, InsightKind, Theme
-from insights.selectors import insights as selectors
 
 
 def _theme_choices() -> list[tuple[str, Any]]:

@@ -7,8 +7,9 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from engagement.models import Action, Interaction
+from engagement.services import interactions as interaction_services
+from insights import services
 from insights.models import Insight
-from insights.services import insights as services
 from tests.factories import OrganisationFactory, PersonFactory, UserFactory
 from tests.factories_capture import (
     InsightFactory,
@@ -148,10 +149,10 @@ def test_changing_an_interactions_confidentiality_updates_its_insights(officer):
     interaction = InteractionFactory(officer=officer)
     named = InsightFactory(interaction=interaction, attribution="named")
     private = InsightFactory(interaction=interaction, attribution="confidential")
-    services.interaction_update(interaction=interaction, data={"confidential": True})
+    interaction_services.interaction_update(interaction=interaction, data={"confidential": True})
     named.refresh_from_db()
     assert named.confidential is True
-    services.interaction_update(interaction=interaction, data={"confidential": False})
+    interaction_services.interaction_update(interaction=interaction, data={"confidential": False})
     named.refresh_from_db()
     private.refresh_from_db()
     assert (named.confidential, private.confidential) == (False, True)

@@ -3,20 +3,19 @@
 from typing import Any
 
 from django.db.models import QuerySet
-from rest_framework import status, viewsets
+from rest_framework import mixins, status, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from core import roles
 from core.api.pagination import CursorPagination
 from core.permissions import RoleAccess
-from engagement.filtersets.interactions import InteractionFilterSet
+from engagement.api import views as interaction_api
 from engagement.models import Interaction
-from insights.api.serializers import insights as serializers
-from insights.filtersets.insights import InsightFilterSet, ThemeFilterSet
+from insights import selectors, services
+from insights.api import serializers
+from insights.filtersets import InsightFilterSet, ThemeFilterSet
 from insights.models import Insight, Theme
-from insights.selectors import insights as selectors
-from insights.services import insights as services
 
 
 class ThemeViewSet(viewsets.ModelViewSet):  # type: ignore[type-arg]
@@ -53,15 +52,12 @@ class InsightViewSet(viewsets.ModelViewSet):  # type: ignore[type-arg]
         return selectors.insight_list(user=self.request.user)
 
 
-class InteractionViewSet(viewsets.ModelViewSet):  # type: ignore[type-arg]
+class InteractionViewSet(mixins.CreateModelMixin, interaction_api.InteractionViewSet):
     """Interactions with their insights and actions; POST records a whole 1-2-1 at once."""
 
+    # engagement's viewset reads, updates and deletes the interaction; insights registers
+    # this subclass at its route (insights.api.urls) to add capture and the insights rows.
     serializer_class = serializers.InteractionWithInsightsSerializer
-    filterset_class = InteractionFilterSet
-    pagination_class = CursorPagination
-    permission_classes = [RoleAccess]
-    read_roles = (roles.OFFICER,)
-    write_roles = (roles.OFFICER,)
 
     def get_queryset(self) -> QuerySet[Interaction]:
         return selectors.interaction_detail(user=self.request.user)

@@ -1,6 +1,6 @@
-"""Officer pages that show interactions together with their insights: "Log a 1-2-1", the
-interaction page, and insight browsing. They live in insights because they compose both
-apps (STYLE.md: contacts <- engagement <- insights)."""
+"""Officer pages of insights: "Log a 1-2-1" (an interaction recorded with its insights and
+actions), and insight browsing and editing. The interaction's own pages are engagement's;
+insights adds its section to the interaction page (InsightsConfig.ready)."""
 
 from typing import Any
 
@@ -14,11 +14,9 @@ from django.views import View
 from core import limits, roles
 from core.permissions import RoleRequiredMixin
 from engagement.models import InteractionKind, ParticipationLevel
-from insights.filtersets.insights import InsightFilterSet
-from insights.forms import insights as forms
+from insights import forms, selectors, services
+from insights.filtersets import InsightFilterSet
 from insights.models import Attribution, InsightKind
-from insights.selectors import insights as selectors
-from insights.services import insights as services
 
 PAGE_SIZE = 50
 
@@ -119,9 +117,7 @@ class LogInteractionView(RoleRequiredMixin, View):
                     counts.append(f"{len(action_rows)} action{'s'[: len(action_rows) - 1]}")
                 extra = f" with {' and '.join(counts)}" if counts else ""
                 messages.success(request, f"1-2-1 recorded{extra}")
-                return HttpResponseRedirect(
-                    reverse("insights:interaction-detail", args=[interaction.pk])
-                )
+                return HttpResponseRedirect(reverse("interaction-detail", args=[interaction.pk]))
         return self._render(
             request,
             parts,
@@ -169,79 +165,6 @@ class LogInteractionView(RoleRequiredMixin, View):
             ),
         }
         return render(request, self.template_name, context, status=status)
-
-
-class InteractionDetailView(RoleRequiredMixin, View):
-    """One interaction with the insights and actions the officer may see; 404 for a
-    confidential interaction they may not (SPEC §1)."""
-
-    read_roles = (roles.OFFICER,)
-
-    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
-        interaction = selectors.interaction_detail(user=request.user).filter(pk=pk).first()
-        if interaction is None:
-            raise Http404("No such interaction")
-        return render(request, "engagement/interaction_detail.html", {"interaction": interaction})
-
-
-class InteractionEditView(RoleRequiredMixin, View):
-    """Edit a 1-2-1's own fields (not its insights or actions). Marking it confidential
-    makes its insights confidential too, in the same transaction."""
-
-    read_roles = (roles.OFFICER,)
-    write_roles = (roles.OFFICER,)
-    fields = ("title", "kind", "occurred_on", "notes", "participation_level", "confidential")
-
-    def _interaction(self, request: HttpRequest, pk: int) -> Any:
-        interaction = selectors.interaction_detail(user=request.user).filter(pk=pk).first()
-        if interaction is None:
-            raise Http404("No such interaction")
-        return interaction
-
-    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
-        interaction = self._interaction(request, pk)
-        form = forms.InteractionEditForm(
-            initial={name: getattr(interaction, name) for name in self.fields}
-        )
-        return self._render(request, interaction, form)
-
-    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
-        interaction = self._interaction(request, pk)
-        form = forms.InteractionEditForm(request.POST)
-        if form.is_valid():
-            try:
-                services.interaction_update(interaction=interaction, data=dict(form.cleaned_data))
-            except ValidationError as error:
-                for field, field_messages in error.message_dict.items():
-                    for message in field_messages:
-                        form.add_error(field if field in form.fields else None, message)
-            else:
-                messages.success(request, "Changes saved")
-                return HttpResponseRedirect(
-                    reverse("insights:interaction-detail", args=[interaction.pk])
-                )
-        return self._render(request, interaction, form, status=400)
-
-    def _render(
-        self, request: HttpRequest, interaction: Any, form: Any, status: int = 200
-    ) -> HttpResponse:
-        errors = [
-            {"text": message, "href": f"#id_{name}" if name != "__all__" else "#id_title"}
-            for name, field_errors in form.errors.items()
-            for message in field_errors
-        ]
-        return render(
-            request,
-            "engagement/interaction_edit.html",
-            {
-                "interaction": interaction,
-                "form": form,
-                "errors": errors,
-                "interaction_kinds": InteractionKind.choices,
-                "participation_levels": ParticipationLevel.choices,
-            },
-            status=status,
-        )
 
 
 def _insight_filterset(request: HttpRequest) -> InsightFilterSet:
@@ -372,7 +295,7 @@ class InsightEditView(RoleRequiredMixin, View):
             else:
                 messages.success(request, "Insight updated")
                 if insight.interaction_id:
-                    target = reverse("insights:interaction-detail", args=[insight.interaction_id])
+                    target = reverse("interaction-detail", args=[insight.interaction_id])
                     return HttpResponseRedirect(f"{target}#insight-{insight.pk}")
                 return HttpResponseRedirect(reverse("insights:insight-detail", args=[insight.pk]))
         return self._render(request, insight, form, groups, retired, status=400)

@@ -4,8 +4,8 @@ import datetime
 
 import pytest
 
+from insights import selectors
 from insights.models import Insight, Theme
-from insights.selectors import insights as selectors
 from tests.factories import OrganisationFactory, UserFactory
 from tests.factories_capture import (
     InsightFactory,

@@ -1,4 +1,5 @@
-"""Reads of interactions and follow-up actions, with the confidentiality rule of SPEC §1.
+"""Reads of interactions, follow-up actions, events and registrations, with counts aggregated
+in the database and the confidentiality rule of SPEC §1.
 
 `interactions_visible_to` and `actions_visible_to` are the only places that decide who may
 see which interaction or action; lists, detail pages, the API, search, the timeline, exports
@@ -8,12 +9,20 @@ and the admin all start from them.
 import datetime
 from typing import Any
 
-from django.db.models import Exists, F, Max, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, F, Max, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from contacts.models import Organisation, Person
 from core import roles
-from engagement.models import Action, ActionStatus, Event, EventStatus, Interaction
+from engagement.models import (
+    Action,
+    ActionStatus,
+    Event,
+    EventStatus,
+    Interaction,
+    Registration,
+    RegistrationStatus,
+)
 
 # Days without contact after which a key account is flagged on the officer's home.
 CONTACT_WARNING_DAYS = 90
@@ -65,6 +74,19 @@ def interaction_list(*, user: Any) -> QuerySet[Interaction]:
         .prefetch_related(
             Prefetch("organisations", queryset=Organisation.objects.only("id", "name")),
             Prefetch("people", queryset=Person.objects.only("id", "first_name", "last_name")),
+        )
+    )
+
+
+def interaction_detail(*, user: Any) -> QuerySet[Interaction]:
+    """Visible interactions with the follow-up actions `user` may see, for the interaction
+    page and the API; apps above add their own prefetches (insights)."""
+    return interaction_list(user=user).prefetch_related(
+        Prefetch(
+            "actions",
+            queryset=actions_visible_to(user)
+            .select_related("organisation", "assignee")
+            .order_by("id"),
         )
     )
 
@@ -144,4 +166,113 @@ def events_upcoming(*, limit: int = 5) -> list[Event]:
         Event.objects.filter(status=EventStatus.PUBLISHED, starts_at__gte=timezone.now())
         .order_by("starts_at", "id")
         .only("id", "title", "slug", "starts_at", "venue_name", "online_url")[:limit]
+    )
+
+
+def event_list() -> QuerySet[Event]:
+    """Events with their place counts: confirmed, waitlisted, attended, and no-shows (confirmed,
+    not checked in, for events that have ended). One query whatever the page size."""
+    now = timezone.now()
+    return (
+        Event.objects.select_related("organiser", "hosted_by")
+        .annotate(
+            confirmed_count=Count(
+                "registrations", filter=Q(registrations__status=RegistrationStatus.CONFIRMED)
+            ),
+            waitlisted_count=Count(
+                "registrations", filter=Q(registrations__status=RegistrationStatus.WAITLISTED)
+            ),
+            attended_count=Count("registrations", filter=Q(registrations__attended=True)),
+            no_show_count=Count(
+                "registrations",
+                filter=Q(registrations__status=RegistrationStatus.CONFIRMED)
+                & ~Q(registrations__attended=True)
+                & Q(ends_at__lte=now),
+            ),
+        )
+        .order_by("starts_at", "id")
+    )
+
+
+def event_upcoming() -> QuerySet[Event]:
+    return event_list().filter(ends_at__gt=timezone.now())
+
+
+def event_past() -> QuerySet[Event]:
+    return event_list().filter(ends_at__lte=timezone.now()).order_by("-starts_at", "-id")
+
+
+def event_month(*, year: int, month: int) -> QuerySet[Event]:
+    """Events starting in a calendar month (local time), for the calendar view."""
+    tz = timezone.get_current_timezone()
+    start = datetime.datetime(year, month, 1, tzinfo=tz)
+    end = datetime.datetime(year + (month == 12), month % 12 + 1, 1, tzinfo=tz)
+    return event_list().filter(starts_at__gte=start, starts_at__lt=end)
+
+
+def public_event(*, slug: str) -> Event | None:
+    """A published or cancelled event by its public address; drafts are never public."""
+    return (
+        Event.objects.select_related("hosted_by")
+        .exclude(status="draft")
+        .annotate(
+            confirmed_count=Count(
+                "registrations", filter=Q(registrations__status=RegistrationStatus.CONFIRMED)
+            )
+        )
+        .filter(slug=slug)
+        .first()
+    )
+
+
+def registration_list(*, event: Event | None = None) -> QuerySet[Registration]:
+    queryset = Registration.objects.select_related("person", "organisation", "event")
+    if event is not None:
+        queryset = queryset.filter(event=event)
+    return queryset.order_by("created", "id")
+
+
+def registration_waitlist(*, event: Event) -> QuerySet[Registration]:
+    return (
+        registration_list(event=event)
+        .filter(status=RegistrationStatus.WAITLISTED)
+        .order_by("waitlist_position")
+    )
+
+
+def registration_check_in_list(*, event: Event, q: str = "") -> QuerySet[Registration]:
+    """Confirmed places, by name, for the door: search by first name, last name, full name,
+    email or organisation."""
+    queryset = registration_list(event=event).filter(status=RegistrationStatus.CONFIRMED)
+    return registration_search(queryset, q=q).order_by(
+        "person__last_name", "person__first_name", "id"
+    )
+
+
+def registration_search(queryset: QuerySet[Registration], *, q: str) -> QuerySet[Registration]:
+    """Registrations matching every word (up to five) of `q` in the person's first or last
+    name, the email or the organisation: the door's search and the registrations filter."""
+    for word in q.split()[:5]:
+        queryset = queryset.filter(
+            Q(person__first_name__icontains=word)
+            | Q(person__last_name__icontains=word)
+            | Q(email__icontains=word)
+            | Q(organisation__name__icontains=word)
+        )
+    return queryset
+
+
+def registration_by_token(*, token: str) -> Registration | None:
+    return (
+        Registration.objects.select_related("event", "person", "organisation")
+        .filter(cancel_token=token)
+        .first()
+    )
+
+
+def registrations_for_organisation(*, organisation_id: int) -> QuerySet[Registration]:
+    return (
+        Registration.objects.select_related("event", "person")
+        .filter(organisation_id=organisation_id)
+        .exclude(event__status="draft")
     )

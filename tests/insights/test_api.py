@@ -297,7 +297,7 @@ def test_a_theme_in_use_cannot_be_deleted_only_retired(api_client_for, admin_use
 
 
 def test_the_theme_filter_still_works_after_the_schema_was_generated(api_client_for, officer):
-    from insights.filtersets.insights import InsightFilterSet
+    from insights.filtersets import InsightFilterSet
 
     InsightFilterSet.base_filters["theme"].field  # noqa: B018  (what drf-spectacular does)
     insight = InsightFactory(themes=["transport"])

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from contacts.models import Organisation, Person
-from engagement.models import Action, Event, Interaction, InteractionKind, ParticipationLevel
+from engagement.models import Event, Interaction, InteractionKind, ParticipationLevel
 from engagement.services import interactions as engagement_services
 from insights.models import Attribution, Insight, InsightKind, Theme
 
@@ -243,24 +243,6 @@ def insights_sync_confidential(*, interaction: Interaction) -> int:
 
 
 @transaction.atomic
-def interaction_update(
-    *,
-    interaction: Interaction,
-    data: dict[str, Any],
-    organisations: Iterable[Organisation] | None = None,
-    people: Iterable[Person] | None = None,
-) -> Interaction:
-    """Change an interaction and keep its insights' confidentiality in step with it."""
-    was_confidential = interaction.confidential
-    interaction = engagement_services.interaction_update(
-        interaction=interaction, data=data, organisations=organisations, people=people
-    )
-    if interaction.confidential != was_confidential:
-        insights_sync_confidential(interaction=interaction)
-    return interaction
-
-
-@transaction.atomic
 def interaction_log(
     *,
     officer: Any,
@@ -357,20 +339,22 @@ def interaction_log(
             interaction=interaction,
             recorded_on=row.get("recorded_on"),
         )
-    Action.objects.bulk_create(
-        [
-            Action(
-                organisation=organisation,
-                interaction=interaction,
-                description=(row.get("description") or "").strip(),
-                assignee=assignee,
-                due_on=row.get("due_on"),
-                created_by=officer,
-            )
+    engagement_services.actions_create(
+        interaction=interaction,
+        created_by=officer,
+        actions=[
+            {**row, "organisation": organisation, "assignee": assignee}
             for row, organisation, assignee in prepared_actions
-        ]
+        ],
     )
     return interaction
+
+
+def interaction_update_step(*, interaction: Interaction, changed: frozenset[str]) -> None:
+    """Registered with engagement's `interaction_update` (InsightsConfig.ready): an
+    interaction's insights follow its confidentiality in the same transaction."""
+    if "confidential" in changed:
+        insights_sync_confidential(interaction=interaction)
 
 
 def theme_errors(*, theme: Theme) -> Errors:

@@ -6,9 +6,9 @@ import pytest
 from django.test import RequestFactory
 
 from contacts import timeline
-from engagement.admin import ActionAdmin
+from engagement.admin import ActionAdmin, InteractionAdmin
 from engagement.models import Action, Interaction
-from insights.admin import InsightAdmin, InteractionAdmin
+from insights.admin import InsightAdmin
 from insights.models import Insight
 from tests.factories import OrganisationFactory, UserFactory
 from tests.factories_capture import (

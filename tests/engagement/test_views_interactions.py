@@ -6,8 +6,8 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from engagement import selectors
 from engagement.models import Event
-from engagement.selectors import interactions as selectors
 from tests.factories import OrganisationFactory
 from tests.factories_capture import (
     ActionFactory,

@@ -9,11 +9,11 @@ from rest_framework import serializers
 from contacts.api.serializers import _as_drf
 from contacts.models import Organisation
 from core import limits
-from engagement.api.serializers.interactions import InteractionSerializer, OfficerField
+from engagement import selectors as engagement_selectors
+from engagement.api.serializers import InteractionSerializer, OfficerField
 from engagement.models import Action, Interaction
-from engagement.selectors import interactions as engagement_selectors
+from insights import services
 from insights.models import Insight, Theme
-from insights.services import insights as services
 
 
 class ThemeSerializer(serializers.ModelSerializer[Theme]):
@@ -189,14 +189,4 @@ class InteractionWithInsightsSerializer(InteractionSerializer):
             raise serializers.ValidationError(
                 {"non_field_errors": ["Change insights at insights/ and actions at actions/"]}
             )
-        organisations = validated_data.pop("organisations", None)
-        people = validated_data.pop("people", None)
-        try:
-            return services.interaction_update(
-                interaction=instance,
-                data=validated_data,
-                organisations=organisations,
-                people=people,
-            )
-        except DjangoValidationError as exc:
-            raise _as_drf(exc) from exc
+        return super().update(instance, validated_data)

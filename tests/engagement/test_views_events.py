@@ -296,7 +296,7 @@ def test_the_create_form_shows_errors(client_for, organiser):
     assert response.status_code == 200
     html = response.content.decode()
     assert "There is a problem" in html
-    for message in ("Enter a title", "The end must be after the start", "at least 1 place"):
+    for message in ("Enter a title", "The event must end after it starts", "at least 1 place"):
         assert message in html
     assert "No organisation has this name" in html
     assert not Event.objects.exists()

@@ -1,11 +1,12 @@
-"""API for events and registrations (SPEC §3): staff endpoints and the public sign-up."""
+"""API for interactions, follow-up actions, events and registrations (SPEC §3): staff
+endpoints and the public sign-up."""
 
 from typing import Any
 
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
-from rest_framework import status, viewsets
+from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action, api_view, authentication_classes, permission_classes
 from rest_framework.generics import ListAPIView
 from rest_framework.permissions import AllowAny
@@ -13,17 +14,61 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core import roles
+from core.api.pagination import CursorPagination
 from core.permissions import RoleAccess
-from engagement import ratelimit
-from engagement.api.serializers import events as event_serializers
-from engagement.filtersets.events import EventFilterSet, RegistrationFilterSet
-from engagement.models import Event, EventStatus, Registration
+from engagement import ratelimit, selectors
+from engagement.api import serializers
+from engagement.filtersets import (
+    ActionFilterSet,
+    EventFilterSet,
+    InteractionFilterSet,
+    RegistrationFilterSet,
+)
+from engagement.models import Action, Event, EventStatus, Interaction, Registration
 from engagement.roles import EVENT_READERS, EVENT_WRITERS
-from engagement.selectors import events as event_selectors
 from engagement.services import events as event_services
 
 # Officers read events (the dashboard shows upcoming ones); organisers run them. The growth
 # group sees no events or registrations: they hold personal data (SPEC §1).
+
+
+class InteractionViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.UpdateModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.GenericViewSet,  # type: ignore[type-arg]
+):
+    """Interactions: read, change and delete. Recording one is capture, which insights adds
+    with its subclass at the same route (insights.api.views), where the nested insights and
+    actions of a 1-2-1 are written in one transaction."""
+
+    serializer_class = serializers.InteractionSerializer
+    filterset_class = InteractionFilterSet
+    pagination_class = CursorPagination
+    permission_classes = [RoleAccess]
+    read_roles = (roles.OFFICER,)
+    write_roles = (roles.OFFICER,)
+
+    def get_queryset(self) -> QuerySet[Interaction]:
+        return selectors.interaction_detail(user=self.request.user)
+
+
+class ActionViewSet(viewsets.ModelViewSet):  # type: ignore[type-arg]
+    """Follow-up actions: officers only; those of a confidential interaction only for those
+    who may see it, plus the action's assignee and author."""
+
+    serializer_class = serializers.ActionSerializer
+    filterset_class = ActionFilterSet
+    pagination_class = CursorPagination
+    permission_classes = [RoleAccess]
+    read_roles = (roles.OFFICER,)
+    write_roles = (roles.OFFICER,)
+
+    def get_queryset(self) -> QuerySet[Action]:
+        return selectors.action_list(user=self.request.user)
+
 
 RATE_LIMITED = {
     "detail": "Too many sign-ups from your network address. Please wait a minute and try again."
@@ -33,14 +78,14 @@ RATE_LIMITED = {
 class EventViewSet(viewsets.ModelViewSet):  # type: ignore[type-arg]
     """Events: organisers create, edit, publish and cancel; officers read."""
 
-    serializer_class = event_serializers.EventSerializer
+    serializer_class = serializers.EventSerializer
     filterset_class = EventFilterSet
     permission_classes = [RoleAccess]
     read_roles = EVENT_READERS
     write_roles = EVENT_WRITERS
 
     def get_queryset(self) -> QuerySet[Event]:
-        return event_selectors.event_list()
+        return selectors.event_list()
 
     def _fresh(self, event: Event) -> Response:
         return Response(self.get_serializer(self.get_queryset().get(pk=event.pk)).data)
@@ -77,7 +122,7 @@ class EventRegistrationList(ListAPIView):  # type: ignore[type-arg]
     """`GET /api/v1/events/{id}/registrations/`: page-numbered, with status, waitlist position
     and attendance; filter by `status`, `attended`, `q`."""
 
-    serializer_class = event_serializers.RegistrationSerializer
+    serializer_class = serializers.RegistrationSerializer
     filterset_class = RegistrationFilterSet
     permission_classes = [RegistrationAccess]
     read_roles = EVENT_READERS
@@ -87,25 +132,25 @@ class EventRegistrationList(ListAPIView):  # type: ignore[type-arg]
         if getattr(self, "swagger_fake_view", False):  # the OpenAPI schema generator
             return Registration.objects.none()
         event = get_object_or_404(Event, pk=self.kwargs["event_pk"])
-        return event_selectors.registration_list(event=event)
+        return selectors.registration_list(event=event)
 
 
 class _RegistrationAction(APIView):
     permission_classes = [RegistrationAccess]
     read_roles = EVENT_READERS
     write_roles = EVENT_WRITERS
-    serializer_class = event_serializers.RegistrationSerializer
+    serializer_class = serializers.RegistrationSerializer
 
     def registration(self, event_pk: int, pk: int) -> Registration:
-        return get_object_or_404(event_selectors.registration_list(), event_id=event_pk, pk=pk)
+        return get_object_or_404(selectors.registration_list(), event_id=event_pk, pk=pk)
 
     def respond(self, registration: Registration) -> Response:
-        fresh = event_selectors.registration_list().get(pk=registration.pk)
-        return Response(event_serializers.RegistrationSerializer(fresh).data)
+        fresh = selectors.registration_list().get(pk=registration.pk)
+        return Response(serializers.RegistrationSerializer(fresh).data)
 
 
 class RegistrationCancel(_RegistrationAction):
-    @extend_schema(request=None, responses=event_serializers.RegistrationSerializer)
+    @extend_schema(request=None, responses=serializers.RegistrationSerializer)
     def post(self, request: Request, event_pk: int, pk: int) -> Response:
         """Cancel a registration; a freed place goes to the first on the waitlist."""
         registration = event_services.registration_cancel(
@@ -115,7 +160,7 @@ class RegistrationCancel(_RegistrationAction):
 
 
 class RegistrationCheckIn(_RegistrationAction):
-    @extend_schema(request=None, responses=event_serializers.RegistrationSerializer)
+    @extend_schema(request=None, responses=serializers.RegistrationSerializer)
     def post(self, request: Request, event_pk: int, pk: int) -> Response:
         """Mark as attended; records the `event` interaction with their organisation."""
         registration = event_services.registration_check_in(
@@ -129,10 +174,10 @@ def _public_result(registration: Registration) -> dict[str, Any]:
 
 
 @extend_schema(
-    request=event_serializers.PublicSignUpSerializer,
+    request=serializers.PublicSignUpSerializer,
     responses={
-        201: event_serializers.PublicRegistrationSerializer,
-        200: event_serializers.PublicRegistrationSerializer,
+        201: serializers.PublicRegistrationSerializer,
+        200: serializers.PublicRegistrationSerializer,
     },
 )
 @api_view(["POST"])
@@ -143,10 +188,10 @@ def public_sign_up(request: Request, slug: str) -> Response:
     409 full with no waitlist, 400 closed / cancelled / invalid, 404 draft or unknown."""
     if ratelimit.signup_limited(request._request):
         return Response(RATE_LIMITED, status=status.HTTP_429_TOO_MANY_REQUESTS)
-    event = event_selectors.public_event(slug=slug)
+    event = selectors.public_event(slug=slug)
     if event is None:
         return Response({"detail": "Not found."}, status=status.HTTP_404_NOT_FOUND)
-    body = event_serializers.PublicSignUpSerializer(data=request.data)
+    body = serializers.PublicSignUpSerializer(data=request.data)
     body.is_valid(raise_exception=True)
     if body.validated_data.get("website"):
         return Response(
@@ -166,7 +211,7 @@ def public_sign_up(request: Request, slug: str) -> Response:
     )
 
 
-@extend_schema(request=None, responses=event_serializers.PublicRegistrationSerializer)
+@extend_schema(request=None, responses=serializers.PublicRegistrationSerializer)
 @api_view(["POST"])
 @authentication_classes([])
 @permission_classes([AllowAny])
@@ -174,7 +219,7 @@ def public_cancel(request: Request, token: str) -> Response:
     """Cancel with the secret from the email link. Answers only about that registration."""
     if ratelimit.signup_limited(request._request):
         return Response(RATE_LIMITED, status=status.HTTP_429_TOO_MANY_REQUESTS)
-    registration = event_selectors.registration_by_token(token=token)
+    registration = selectors.registration_by_token(token=token)
     if registration is None or registration.event.status == EventStatus.DRAFT:
         return Response({"detail": "Not found."}, status=status.HTTP_404_NOT_FOUND)
     try:

@@ -1,4 +1,4 @@
-"""Forms for organisers' event pages and the public sign-up form."""
+"""Forms for editing a 1-2-1, for organisers' event pages and for the public sign-up form."""
 
 from typing import Any
 
@@ -8,7 +8,8 @@ from django.utils import timezone
 from contacts.models import Organisation, normalise_name
 from contacts.validators import normalise_company_number
 from core import limits
-from engagement.models import Event, EventKind
+from engagement.models import Event, EventKind, InteractionKind, ParticipationLevel
+from engagement.services import events as event_services
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 
@@ -20,6 +21,13 @@ class LocalDateTimeInput(forms.DateTimeInput):
 
     def __init__(self, attrs: dict[str, Any] | None = None) -> None:
         super().__init__(attrs=attrs, format=DATETIME_FORMAT)
+
+
+def date_text(value: Any) -> str:
+    """A date field's value for <input type="date">: ISO for a date, as typed otherwise."""
+    if hasattr(value, "isoformat"):
+        return str(value.isoformat())
+    return str(value or "")
 
 
 def _datetime_field(label: str, required: bool, help_text: str = "") -> forms.DateTimeField:
@@ -109,12 +117,19 @@ class EventForm(forms.ModelForm):  # type: ignore[type-arg]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        starts, ends = data.get("starts_at"), data.get("ends_at")
-        if starts and ends and ends <= starts:
-            self.add_error("ends_at", "The end must be after the start")
-        opens, closes = data.get("registration_opens_at"), data.get("registration_closes_at")
-        if opens and closes and closes <= opens:
-            self.add_error("registration_closes_at", "Registration must close after it opens")
+        # The event's rules, said once in the service, shown here beside the fields.
+        candidate = Event(pk=self.instance.pk, slug=self.instance.slug, status=self.instance.status)
+        for name in (
+            "starts_at",
+            "ends_at",
+            "capacity",
+            "registration_opens_at",
+            "registration_closes_at",
+        ):
+            setattr(candidate, name, data.get(name))
+        for name, messages in event_services.event_rules(candidate).items():
+            if name in self.fields and name not in self.errors:
+                self.add_error(name, messages)
         return data
 
     def clean_host(self) -> Organisation | None:
@@ -200,3 +215,25 @@ class SignUpForm(forms.Form):
         label="Email me about future events and business support",
     )
     website = forms.CharField(required=False, label="Leave this field empty")
+
+
+class InteractionEditForm(forms.Form):
+    """Change a logged interaction's own fields (not its insights or actions), saved by
+    `interaction_update`."""
+
+    title = forms.CharField(max_length=200, required=False)
+    kind = forms.ChoiceField(choices=InteractionKind.choices)
+    occurred_on = forms.DateField(
+        validators=[limits.validate_date_in_range],
+        error_messages={
+            "required": "Enter the date of the interaction",
+            "invalid": "Enter a real date, for example 2026-03-27",
+        },
+    )
+    notes = forms.CharField(required=False, max_length=limits.NOTES_MAX, widget=forms.Textarea)
+    participation_level = forms.ChoiceField(choices=ParticipationLevel.choices)
+    confidential = forms.BooleanField(required=False)
+
+    @property
+    def occurred_on_text(self) -> str:
+        return date_text(self["occurred_on"].value())

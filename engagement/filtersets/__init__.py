@@ -1,1 +1,0 @@
-"""filtersets for engagement: split by area (interactions, events); import from the submodules."""

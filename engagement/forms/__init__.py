@@ -1,1 +1,0 @@
-"""forms for engagement: split by area (interactions, events); import from the submodules."""

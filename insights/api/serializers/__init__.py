@@ -1,1 +1,0 @@
-"""serializers for insights: split by area (insights, summaries); import from the submodules."""

@@ -1,1 +1,0 @@
-"""filtersets for insights: split by area (insights, summaries); import from the submodules."""

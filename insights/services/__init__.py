@@ -1,1 +1,0 @@
-"""services for insights: split by area (insights, summaries); import from the submodules."""

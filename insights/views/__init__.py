@@ -1,1 +1,0 @@
-"""views for insights: split by area (insights, summaries); import from the submodules."""
