@@ -186,6 +186,10 @@ class Report:
     size_bands: list[tuple[str, str]]
 
     @property
+    def engaged_display(self) -> str:
+        return thousands(self.engaged_organisations)
+
+    @property
     def has_quotes(self) -> bool:
         return any(row.quotes for row in self.themes)
 

@@ -107,6 +107,7 @@ def test_an_officer_requests_a_summary_with_an_accessible_form(page, live_server
     sign_in(page, live_server, officer)
     page.goto(f"{live_server.url}/reports/new/")
     assert_accessible(page)
+    page.get_by_label("Custom dates").check()
     page.fill("#id_period_start", "2026-02-01")
     page.fill("#id_period_end", "2026-01-01")
     page.get_by_role("button", name="Request the evidence report").click()

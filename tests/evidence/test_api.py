@@ -201,7 +201,8 @@ def test_the_pdf_is_a_pdf(growth_member, built, api_client_for):
     assert response.content.startswith(b"%PDF-")
     text = pdf_text(response.content)
     for expected in (
-        "Evidence summary: 1 January 2026 to 31 January 2026",
+        "Evidence report",
+        "1 January 2026 to 31 January 2026",
         "Themes by organisations",
         "Barriers to growth",
         "This period against the previous period",
