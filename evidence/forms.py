@@ -22,6 +22,7 @@ class DateInput(forms.DateInput):
 
 
 CUSTOM = "custom"
+PERIOD_CHOICES: list[tuple[str, str]] = [*PERIOD_PRESETS.items(), (CUSTOM, "Custom dates")]
 
 
 class SummaryRequestForm(forms.Form):
@@ -32,7 +33,7 @@ class SummaryRequestForm(forms.Form):
         label="Period",
         required=False,
         widget=forms.RadioSelect,
-        choices=[*PERIOD_PRESETS.items(), (CUSTOM, "Custom dates")],
+        choices=PERIOD_CHOICES,
     )
     period_start = forms.DateField(
         label="Start of the period",
@@ -89,8 +90,8 @@ class SummaryRequestForm(forms.Form):
     def preset_choices(self) -> list[tuple[str, str, date | None, date | None]]:
         """(value, label, start, end) of each radio, the preset's dates shown beside it."""
         return [
-            (value, str(label), *self.presets.get(value, (None, None)))
-            for value, label in cast(forms.ChoiceField, self.fields["period"]).choices
+            (value, label, *self.presets.get(value, (None, None)))
+            for value, label in PERIOD_CHOICES
         ]
 
     def chosen_period(self) -> str:
