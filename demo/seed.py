@@ -723,7 +723,6 @@ RELATED_SUB_THEMES: dict[str, tuple[str, ...]] = {
     "growth-plans": ("premises", "access-to-finance"),
     "access-to-finance": ("investment-readiness",),
     "exporting": ("market-trends",),
-    "digital-connectivity": ("technology-adoption",),
     "apprenticeships": ("training-provision",),
     "training-provision": ("apprenticeships",),
     "research-development": ("university-links",),

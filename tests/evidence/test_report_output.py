@@ -224,8 +224,9 @@ def test_the_form_offers_the_presets_with_custom_dates_as_a_reveal(officer, clie
     ):
         assert label in form
     assert 'value="last_month" checked' in form
-    assert 'data-aria-controls="conditional-custom-period"' in form
+    # The custom dates sit under their radio, open whether or not JavaScript runs.
     assert 'id="conditional-custom-period"' in form
+    assert "govuk-radios__conditional--hidden" not in form
 
 
 def test_custom_dates_are_required_when_chosen(officer, client_for):
