@@ -178,6 +178,7 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "PlaceVoice <no-reply@placevoice.local>")
+OPERATOR_NAME = os.environ.get("OPERATOR_NAME", "PlaceVoice demo council")
 
 # --- Celery ------------------------------------------------------------------------------
 # Unset broker: the embedded default runs tasks in-process (still after the commit).

@@ -475,8 +475,11 @@ INSTITUTIONS: list[tuple[str, str, str, int, str, str, tuple[str, ...], bool]] =
     ),
 ]
 
-# What businesses say, by sub-theme: (kind, statement, quote or "").
-SAYINGS: dict[str, list[tuple[str, str, str]]] = {
+# What businesses say, by sub-theme: (kind, statement, quote or "", and optionally the SIC
+# sections the quote rings true for: a lathe is a manufacturer's, weekend shifts a cafe's or a
+# shop's). A quote with no sections fits any organisation.
+Saying = tuple[str, str, str] | tuple[str, str, str, str]
+SAYINGS: dict[str, list[Saying]] = {
     "market-trends": [
         (
             "observation",
@@ -486,6 +489,12 @@ SAYINGS: dict[str, list[tuple[str, str, str]]] = {
         ("opportunity", "Growing demand for low-carbon retrofit work from homeowners.", ""),
     ],
     "growth-plans": [
+        (
+            "opportunity",
+            "Would open a second outlet if a suitable site came up.",
+            "With the right site we'd open a second shop next year.",
+            "GIS",
+        ),
         (
             "opportunity",
             "Plans to double headcount over two years if premises can be found.",
@@ -498,6 +507,7 @@ SAYINGS: dict[str, list[tuple[str, str, str]]] = {
             "barrier",
             "Post-Brexit paperwork has made small EU orders uneconomic.",
             "We've stopped selling to Europe under about five hundred pounds an order.",
+            "ACG",
         ),
         (
             "opportunity",
@@ -508,20 +518,51 @@ SAYINGS: dict[str, list[tuple[str, str, str]]] = {
     "premises": [
         (
             "barrier",
+            "Has outgrown its unit and cannot find a bigger one nearby.",
+            "We're storing stock in a shipping container in the car park.",
+            "CGH",
+        ),
+        (
+            "barrier",
+            "Office rents in the town centre have risen faster than turnover.",
+            "Our rent went up a third at the last review.",
+        ),
+        (
+            "barrier",
             "Cannot find lab or light-industrial space at a rent they can afford.",
             "There's nothing between a garden shed and a ten-thousand square foot unit.",
+            "CFJM",
         ),
         ("barrier", "Landlord will not agree to the fit-out needed for growth.", ""),
     ],
     "skilled-labour": [
         (
             "barrier",
+            "Cannot find qualified electricians or plumbers to take on.",
+            "Every good electrician round here already has more work than they can do.",
+            "F",
+        ),
+        (
+            "barrier",
+            "Chefs and front-of-house staff are hard to find and to keep.",
+            "We've had a chef vacancy open since the spring.",
+            "I",
+        ),
+        (
+            "barrier",
             "Vacancies for engineers stay open for months.",
             "We lose good candidates to Harwell and London every time.",
+            "CJMP",
         ),
         ("barrier", "Shortage of experienced technicians and trades.", ""),
     ],
     "cost-of-living": [
+        (
+            "barrier",
+            "Customers are spending less, so takings are down on last year.",
+            "People still come in, but they spend half what they used to.",
+            "GIRS",
+        ),
         (
             "barrier",
             "Staff asking for pay rises the business cannot afford.",
@@ -532,11 +573,22 @@ SAYINGS: dict[str, list[tuple[str, str, str]]] = {
     "housing": [
         (
             "barrier",
+            "Young staff leave the area because they cannot afford to rent.",
+            "Our apprentices live with their parents or they leave.",
+        ),
+        (
+            "barrier",
             "Recruits turn down offers because they cannot find housing nearby.",
             "Two people turned us down last month purely because of rents.",
         ),
     ],
     "transport": [
+        (
+            "barrier",
+            "Shift workers cannot get to the site for early starts by public transport.",
+            "The first bus gets here after our six o'clock shift starts.",
+            "CHN",
+        ),
         (
             "barrier",
             "Staff without cars cannot reach the site: no bus after 6pm.",
@@ -558,8 +610,15 @@ SAYINGS: dict[str, list[tuple[str, str, str]]] = {
     "recruitment": [
         (
             "barrier",
+            "Job adverts get few applicants from the local area.",
+            "We advertised a warehouse job and had three applicants.",
+            "CGH",
+        ),
+        (
+            "barrier",
             "Struggling to recruit entry-level staff for hospitality shifts.",
             "We can't staff weekends at all.",
+            "GIRS",
         ),
         ("observation", "Has moved to recruiting through local schools and colleges.", ""),
     ],
@@ -583,11 +642,17 @@ SAYINGS: dict[str, list[tuple[str, str, str]]] = {
         ("opportunity", "Would co-design a short course with the college.", ""),
     ],
     "access-to-finance": [
+        (
+            "barrier",
+            "Cannot get an overdraft to cover the gap between invoices and payment.",
+            "We wait ninety days to be paid and the bank won't bridge it.",
+        ),
         ("barrier", "Banks will not lend without security the founders do not have.", ""),
         (
             "barrier",
             "Finance for equipment too expensive at current rates.",
             "Our bank wanted twelve per cent for a lathe.",
+            "C",
         ),
     ],
     "grants": [
@@ -621,6 +686,7 @@ SAYINGS: dict[str, list[tuple[str, str, str]]] = {
             "barrier",
             "Changes to R&D tax relief have cut their research budget.",
             "The changes to R&D credits cost us a whole post.",
+            "CJM",
         ),
     ],
     "university-links": [
@@ -628,6 +694,7 @@ SAYINGS: dict[str, list[tuple[str, str, str]]] = {
             "opportunity",
             "Wants a knowledge transfer partnership with a university.",
             "We'd love a KTP but don't know who to ask.",
+            "CJMQ",
         ),
         ("observation", "Spin-out keeps close links with its university department.", ""),
     ],
@@ -643,6 +710,32 @@ SAYINGS: dict[str, list[tuple[str, str, str]]] = {
         ),
     ],
 }
+# The sub-themes an insight may also be tagged with: the one thing it is about seen from
+# another side (a bus that never comes is a recruitment problem too), so its quote fits every
+# theme it is filed under.
+RELATED_SUB_THEMES: dict[str, tuple[str, ...]] = {
+    "premises": ("growth-plans",),
+    "skilled-labour": ("recruitment", "training-provision"),
+    "housing": ("recruitment", "cost-of-living"),
+    "transport": ("recruitment",),
+    "cost-of-living": ("housing",),
+    "recruitment": ("skilled-labour",),
+    "growth-plans": ("premises", "access-to-finance"),
+    "access-to-finance": ("investment-readiness",),
+    "exporting": ("market-trends",),
+    "apprenticeships": ("training-provision",),
+    "training-provision": ("apprenticeships",),
+    "research-development": ("university-links",),
+    "university-links": ("research-development",),
+}
+
+
+def _fits(saying: Saying, organisation: Organisation) -> bool:
+    """A saying whose quote rings true for this organisation's sector (or has no quote)."""
+    sections = saying[3] if len(saying) > 3 else ""
+    return not saying[2] or not sections or (organisation.sector_code or "") in sections
+
+
 # Themes weighted as the area's officers hear them; premises, skills and housing loom large.
 THEME_WEIGHTS = {
     "premises": 9,
@@ -1079,7 +1172,10 @@ class _Seeder:
                     slug = "cost-of-living"
                 if slug not in self.themes:
                     continue
-                kind, statement, quote = rng.choice(SAYINGS[slug])
+                sayings = [saying for saying in SAYINGS[slug] if _fits(saying, organisation)] or [
+                    (saying[0], saying[1], "") for saying in SAYINGS[slug]
+                ]
+                kind, statement, quote = rng.choice(sayings)[:3]
                 attribution = _weighted(
                     rng,
                     [
@@ -1107,8 +1203,9 @@ class _Seeder:
                 )
                 theme = self.themes[slug]
                 tagged = [theme]
-                if rng.random() < 0.25:
-                    other = self.themes.get(_weighted(rng, options))
+                related = RELATED_SUB_THEMES.get(slug, ())
+                if rng.random() < 0.25 and related:
+                    other = self.themes.get(rng.choice(related))
                     if other is not None and other != theme:
                         tagged.append(other)
                 theme_sets.append(tagged)

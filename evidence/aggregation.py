@@ -31,8 +31,7 @@ from typing import Any
 
 from django.db import connection
 
-from contacts import sic
-from contacts.models import Organisation, SizeBand
+from contacts.models import Organisation, OrganisationKind, SizeBand
 from engagement.models import Interaction
 from insights.models import Attribution, Insight, InsightKind, Theme
 
@@ -297,27 +296,40 @@ def organisations_per_sub_theme(scope: Scope, sub_theme_ids: Sequence[int]) -> d
     return {int(theme): int(count) for theme, count in _fetch(sql, params)}
 
 
-def quote_ids(scope: Scope, tag_ids: Sequence[int]) -> dict[int, list[int]]:
-    """Up to three quotable insights per top-level theme, in order: the most severe first
+def quote_candidates(scope: Scope, tag_ids: Sequence[int], window: int) -> dict[int, list[int]]:
+    """Up to `window` quotable insights per top-level theme, in order: the most severe first
     (no severity last), then the most recent (then the latest recorded). Quotable: a quote
-    that is not blank and attribution `named` or `anonymous` (SPEC §2)."""
+    that is not blank and attribution `named` or `anonymous` (SPEC §2). Of the insights whose
+    quotes are equal after LOWER(TRIM(…)) only the first in that order is a candidate, so that
+    a quote repeated many times does not crowd out the others; Python then applies the exact
+    rule (`_quote_key`), which also folds what SQL's LOWER and TRIM leave alone."""
     if not tag_ids:
         return {}
     evidence, params = _evidence_from(scope, scope.period_start, scope.period_end, tag_ids)
+    order = (
+        "CASE WHEN quotable.severity IS NULL THEN 1 ELSE 0 END, quotable.severity DESC,"
+        " quotable.recorded_on DESC, quotable.id DESC"
+    )
     sql = (
         "SELECT ranked.top, ranked.id FROM ("
-        "  SELECT quotable.top, quotable.id, ROW_NUMBER() OVER ("
-        "   PARTITION BY quotable.top ORDER BY"
-        "   CASE WHEN quotable.severity IS NULL THEN 1 ELSE 0 END, quotable.severity DESC,"
-        "   quotable.recorded_on DESC, quotable.id DESC) AS position"
+        "  SELECT distinct_text.top, distinct_text.id, ROW_NUMBER() OVER ("
+        "   PARTITION BY distinct_text.top ORDER BY distinct_text.position_key,"
+        "   distinct_text.id) AS position"
         "  FROM ("
-        f"   SELECT DISTINCT {TOP} AS top, i.id AS id, i.severity AS severity,"
-        f"    i.recorded_on AS recorded_on {evidence}"
-        "    AND i.attribution IN (%s, %s) AND TRIM(i.quote) <> ''"
-        "  ) quotable"
+        "   SELECT quotable.top, quotable.id, ROW_NUMBER() OVER ("
+        f"    PARTITION BY quotable.top ORDER BY {order}) AS position_key,"
+        "    ROW_NUMBER() OVER ("
+        f"    PARTITION BY quotable.top, quotable.text_key ORDER BY {order}) AS repeat_rank"
+        "   FROM ("
+        f"    SELECT DISTINCT {TOP} AS top, i.id AS id, i.severity AS severity,"
+        "     i.recorded_on AS recorded_on, LOWER(TRIM(i.quote)) AS text_key"
+        f"     {evidence}"
+        "     AND i.attribution IN (%s, %s) AND TRIM(i.quote) <> ''"
+        "   ) quotable"
+        "  ) distinct_text WHERE distinct_text.repeat_rank = 1"
         ") ranked WHERE ranked.position <= %s ORDER BY ranked.top, ranked.position"
     )
-    rows = _fetch(sql, [*params, Attribution.NAMED, Attribution.ANONYMOUS, MAX_QUOTES])
+    rows = _fetch(sql, [*params, Attribution.NAMED, Attribution.ANONYMOUS, window])
     chosen: dict[int, list[int]] = defaultdict(list)
     for top, insight_id in rows:
         chosen[int(top)].append(int(insight_id))
@@ -351,35 +363,117 @@ def per_theme_counts_sql(period_start: date, period_end: date) -> dict[str, dict
 # --- Assembling the result -------------------------------------------------------------------
 
 
+# SPEC §2: the short sector names used in attributions, by SIC 2007 section letter.
+SECTOR_SHORT_NAMES: dict[str, str] = {
+    "A": "agriculture",
+    "B": "mining",
+    "C": "manufacturing",
+    "D": "energy",
+    "E": "water and waste",
+    "F": "construction",
+    "G": "retail and wholesale",
+    "H": "transport and logistics",
+    "I": "hospitality",
+    "J": "digital and media",
+    "K": "finance and insurance",
+    "L": "property",
+    "M": "professional services",
+    "N": "business support",
+    "O": "public sector",
+    "P": "education",
+    "Q": "health and care",
+    "R": "arts and leisure",
+    "S": "personal services",
+    "T": "household",
+    "U": "international",
+}
+
+# SPEC §2: an organisation that is not a business is described by its kind alone, in these
+# words. They are kept whole, article included, because the SPEC spells "a university": the
+# letter rule of `with_article` would say "an" there (the sound, not the letter, is a
+# consonant).
+KIND_DESCRIPTIONS: dict[str, str] = {
+    OrganisationKind.TRADE_BODY: "a trade body",
+    OrganisationKind.HIGHER_EDUCATION: "a university",
+    OrganisationKind.FURTHER_EDUCATION: "a college",
+    OrganisationKind.ANCHOR_INSTITUTION: "an anchor institution",
+    OrganisationKind.VOLUNTARY: "a voluntary organisation",
+    OrganisationKind.PUBLIC_BODY: "a public body",
+    OrganisationKind.OTHER: "an organisation",
+}
+
+
+def with_article(words: str) -> str:
+    """ "an" before a word starting with a vowel letter, "a" otherwise (SPEC §2)."""
+    article = "an" if words and words[0].lower() in "aeiou" else "a"
+    return f"{article} {words}"
+
+
+def describe_organisation(*, kind: str, size_band: str, sector_code: str) -> str:
+    """An organisation described without its name (SPEC §2): "a small manufacturing
+    business", "an energy business", "a business", "a university", "an organisation"."""
+    if kind != OrganisationKind.BUSINESS:
+        return KIND_DESCRIPTIONS.get(kind, KIND_DESCRIPTIONS[OrganisationKind.OTHER])
+    words = []
+    if size_band and size_band != SizeBand.UNKNOWN:
+        words.append(size_band)
+    if sector_code in SECTOR_SHORT_NAMES:
+        words.append(SECTOR_SHORT_NAMES[sector_code])
+    words.append("business")
+    return with_article(" ".join(words))
+
+
 def quote_attribution(insight: Insight) -> str:
-    """SPEC §2: the organisation's name when `named`; otherwise "a {size band} {sector name}
-    business", leaving out what is unknown ("a small manufacturing business", "a business").
-    The article is always "a", exactly as the SPEC's template says: other tools compare these
-    strings, so grammar ("an information…") gives way to the contract here."""
+    """SPEC §2: the organisation's name when `named`; otherwise the organisation described
+    without its name."""
     organisation = insight.organisation
     if insight.attribution == Attribution.NAMED:
         return organisation.name
-    words = []
-    if organisation.size_band and organisation.size_band != SizeBand.UNKNOWN:
-        words.append(organisation.size_band)
-    sector_name = sic.SECTIONS.get(organisation.sector_code or "", "")
-    if sector_name:
-        words.append(sector_name.lower())
-    words.append("business")
-    return f"a {' '.join(words)}"
+    return describe_organisation(
+        kind=organisation.kind,
+        size_band=organisation.size_band or "",
+        sector_code=organisation.sector_code or "",
+    )
 
 
-def _load_quotes(chosen: dict[int, list[int]]) -> dict[int, list[dict[str, str]]]:
-    ids = [insight_id for ids in chosen.values() for insight_id in ids]
-    insights = Insight.objects.select_related("organisation").in_bulk(ids)
-    return {
-        top: [
-            {"text": insights[i].quote.strip(), "attribution": quote_attribution(insights[i])}
-            for i in ids
-            if i in insights
-        ]
-        for top, ids in chosen.items()
-    }
+def _quote_key(text: str) -> str:
+    """Quotes are the same when equal ignoring case and surrounding spaces (SPEC §2)."""
+    return text.strip().casefold()
+
+
+def theme_quotes(scope: Scope, tag_ids: Sequence[int]) -> dict[int, list[dict[str, str]]]:
+    """Per top-level theme, up to three quotes with their attributions, skipping a quote
+    already among the theme's quotes and taking the next eligible one (SPEC §2).
+
+    The candidates come a window at a time; the window grows only when a theme filled it
+    with repeats the SQL could not see (different only in case or whitespace SQL does not
+    fold) and still lacks quotes, so ordinary data costs one query and one load."""
+    window = MAX_QUOTES * 4
+    while True:
+        candidates = quote_candidates(scope, tag_ids, window)
+        ids = [insight_id for ids in candidates.values() for insight_id in ids]
+        insights = Insight.objects.select_related("organisation").in_bulk(ids)
+        quotes: dict[int, list[dict[str, str]]] = {}
+        exhausted = True
+        for top, theme_ids in candidates.items():
+            seen: set[str] = set()
+            chosen: list[dict[str, str]] = []
+            for insight_id in theme_ids:
+                insight = insights.get(insight_id)
+                if insight is None or _quote_key(insight.quote) in seen:
+                    continue
+                seen.add(_quote_key(insight.quote))
+                chosen.append(
+                    {"text": insight.quote.strip(), "attribution": quote_attribution(insight)}
+                )
+                if len(chosen) == MAX_QUOTES:
+                    break
+            quotes[top] = chosen
+            if len(chosen) < MAX_QUOTES and len(theme_ids) == window:
+                exhausted = False
+        if exhausted:
+            return quotes
+        window *= 4
 
 
 ProgressCallback = Callable[[int], None]
@@ -404,7 +498,7 @@ def build_result(scope: Scope, progress: ProgressCallback | None = None) -> dict
         report(65)
         sub_theme_counts = organisations_per_sub_theme(scope, selection.sub_theme_ids)
         report(75)
-        quotes = _load_quotes(quote_ids(scope, selection.tag_ids))
+        quotes = theme_quotes(scope, selection.tag_ids)
     report(90)
 
     sub_theme_slugs = {

@@ -10,7 +10,7 @@ from contacts import sic
 from contacts.models import SizeBand
 from core import limits
 from evidence import selectors
-from evidence.services import last_full_month
+from evidence.services import PERIOD_PRESETS, period_presets
 from insights.models import Theme
 
 
@@ -21,9 +21,23 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
+CUSTOM = "custom"
+PERIOD_CHOICES: list[tuple[str, str]] = [*PERIOD_PRESETS.items(), (CUSTOM, "Custom dates")]
+
+
 class SummaryRequestForm(forms.Form):
+    """A preset period (the last full month by default) or custom dates. Without a `period`
+    (an older form, the API's shape) the dates are taken as custom."""
+
+    period = forms.ChoiceField(
+        label="Period",
+        required=False,
+        widget=forms.RadioSelect,
+        choices=PERIOD_CHOICES,
+    )
     period_start = forms.DateField(
         label="Start of the period",
+        required=False,
         widget=DateInput(),
         validators=[limits.validate_date_in_range],
         error_messages={
@@ -33,6 +47,7 @@ class SummaryRequestForm(forms.Form):
     )
     period_end = forms.DateField(
         label="End of the period",
+        required=False,
         widget=DateInput(),
         validators=[limits.validate_date_in_range],
         error_messages={
@@ -65,15 +80,39 @@ class SummaryRequestForm(forms.Form):
             .values_list("slug", "name")
         )
         authorities.choices = [(name, name) for name in selectors.local_authority_choices()]
+        self.presets = period_presets(timezone.localdate())
         if not self.is_bound:
-            start, end = last_full_month(timezone.localdate())
+            start, end = self.presets["last_month"]
+            self.initial.setdefault("period", "last_month")
             self.initial.setdefault("period_start", start)
             self.initial.setdefault("period_end", end)
 
+    def preset_choices(self) -> list[tuple[str, str, date | None, date | None]]:
+        """(value, label, start, end) of each radio, the preset's dates shown beside it."""
+        return [
+            (value, label, *self.presets.get(value, (None, None)))
+            for value, label in PERIOD_CHOICES
+        ]
+
+    def chosen_period(self) -> str:
+        value = self["period"].value() or (CUSTOM if self.is_bound else "last_month")
+        return str(value)
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
+        period = data.pop("period", "") or CUSTOM
+        if period in self.presets:
+            # A preset's dates are worked out here, on the day it is requested.
+            data["period_start"], data["period_end"] = self.presets[period]
+            for name in ("period_start", "period_end"):
+                if name in self.errors:
+                    del self.errors[name]
+            return data
         start: date | None = data.get("period_start")
         end: date | None = data.get("period_end")
+        for name, value in (("period_start", start), ("period_end", end)):
+            if value is None and name not in self.errors:
+                self.add_error(name, self.fields[name].error_messages["required"])
         if start and end and end < start:
             self.add_error(
                 "period_end", "The end of the period must be the same as or after its start"

@@ -64,4 +64,6 @@ class EvidenceSummary(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Evidence summary {self.period_start:%d %b %Y} to {self.period_end:%d %b %Y}"
+        # The users' name for it, as on its page: "Evidence report 1 Dec 2025 to 30 Nov 2026".
+        start, end = self.period_start, self.period_end
+        return f"Evidence report {start.day} {start:%b %Y} to {end.day} {end:%b %Y}"

@@ -47,6 +47,29 @@ def long_date(day: date) -> str:
     return f"{day.day} {day:%B %Y}"
 
 
+def short_date(day: date) -> str:
+    return f"{day.day} {day:%b %Y}"
+
+
+def report_title(summary: EvidenceSummary) -> str:
+    """The report's one name, on its page, its PDF's cover and metadata."""
+    return (
+        f"Evidence report: {short_date(summary.period_start)} to {short_date(summary.period_end)}"
+    )
+
+
+def thousands(number: int) -> str:
+    """Counts as people read them, 34,516, the same on the page and in the PDF (the CSV keeps
+    the raw number for spreadsheets)."""
+    return f"{number:,}"
+
+
+EMPLOYEES_NOTE = (
+    "Employees: the total known employees of the organisations that raised the theme. "
+    "Organisations whose size is not known add nothing to it."
+)
+
+
 def describe_scope(summary: EvidenceSummary) -> list[str]:
     """The scope in plain sentences, for the report page, its PDF and the list."""
     start, end = summary.period_start, summary.period_end
@@ -125,6 +148,15 @@ class ThemeRow:
     def share_percent(self) -> str:
         return f"{self.share * 100:.1f}"
 
+    @property
+    def employees_display(self) -> str:
+        return thousands(self.employees)
+
+    @property
+    def anchor(self) -> str:
+        """The id of the theme's section on the report page."""
+        return f"theme-{self.slug}"
+
     sector_scale: int = 1  # the largest sector count of any theme: bars compare across themes
 
     @property
@@ -152,6 +184,10 @@ class Report:
     themes: list[ThemeRow]
     sectors: list[SectorRow]
     size_bands: list[tuple[str, str]]
+
+    @property
+    def engaged_display(self) -> str:
+        return thousands(self.engaged_organisations)
 
     @property
     def has_quotes(self) -> bool:

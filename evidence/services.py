@@ -182,6 +182,47 @@ def last_full_month(today: date) -> tuple[date, date]:
     return end.replace(day=1), end
 
 
+PERIOD_PRESETS = {
+    "last_month": "The last full month",
+    "last_12_months": "The last 12 full months",
+    "last_quarter": "The last full quarter",
+    "financial_year": "This financial year so far",
+}
+
+
+def period_presets(today: date) -> dict[str, tuple[date, date]]:
+    """The request form's preset periods for `today`, every one made of whole days that
+    have ended (today is never included, as its evidence is still coming in):
+    - last_month: the last full calendar month;
+    - last_12_months: the twelve full calendar months before this one;
+    - last_quarter: the last full calendar quarter (January–March, April–June, …);
+    - financial_year: the UK financial year (from 1 April) up to yesterday; on 1 April, when
+      the new year has no finished day yet, the whole financial year just ended.
+    For today = 1 December 2026: November 2026; 1 Dec 2025–30 Nov 2026; 1 Jul–30 Sep 2026;
+    1 Apr–30 Nov 2026."""
+    month_start, month_end = last_full_month(today)
+    year_ago = month_end.replace(day=1)
+    year_ago = year_ago.replace(year=year_ago.year - 1)
+    twelve_months_start = (
+        year_ago.replace(month=year_ago.month + 1)
+        if year_ago.month < 12
+        else year_ago.replace(year=year_ago.year + 1, month=1)
+    )
+    quarter_start = today.replace(month=3 * ((today.month - 1) // 3) + 1, day=1)
+    last_quarter_end = quarter_start - timedelta(days=1)
+    last_quarter_start = last_quarter_end.replace(month=last_quarter_end.month - 2, day=1)
+    yesterday = today - timedelta(days=1)
+    financial_year_start = date(
+        yesterday.year if yesterday.month >= 4 else yesterday.year - 1, 4, 1
+    )
+    return {
+        "last_month": (month_start, month_end),
+        "last_12_months": (twelve_months_start, month_end),
+        "last_quarter": (last_quarter_start, last_quarter_end),
+        "financial_year": (financial_year_start, yesterday),
+    }
+
+
 @transaction.atomic
 def summary_request_monthly(*, today: date | None = None) -> EvidenceSummary | None:
     """The scheduled summary of the last full month; None when it was already requested

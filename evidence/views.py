@@ -1,5 +1,6 @@
 """Evidence reports pages (/reports/): the growth group reads published reports; officers and
-admins also request summaries, follow their progress, review and publish them."""
+admins also request reports, follow their progress, review and publish them. The users' word
+for an EvidenceSummary is "evidence report", on every page."""
 
 from typing import Any
 
@@ -89,7 +90,9 @@ class SummaryRequestView(RoleRequiredMixin, View):
                 for field, errors in exc.message_dict.items():
                     form.add_error(field if field in form.fields else None, errors)
             else:
-                messages.success(request, "Summary requested: it is being built")
+                # No flash message: the job may finish before the next page is drawn, and a
+                # finished report must not say it is being built. The progress page, shown
+                # only while queued or running, says so instead.
                 return redirect("evidence:summary-detail", pk=summary.pk)
         return self._render(request, form, status=400)
 
@@ -116,10 +119,12 @@ class SummaryDetailView(RoleRequiredMixin, View):
             "summary": summary,
             "scope": selectors.describe_scope(summary),
             "can_manage": selectors.can_manage(request.user),
+            "title": selectors.report_title(summary),
         }
         if summary.status != JobStatus.DONE:
             return render(request, "evidence/summary_progress.html", context)
         context["report"] = selectors.report_for(summary)
+        context["employees_note"] = selectors.EMPLOYEES_NOTE
         response = render(request, "evidence/report.html", context)
         response["Vary"] = "Accept, Cookie"
         return response

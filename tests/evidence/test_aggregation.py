@@ -223,7 +223,7 @@ def test_it_computes_every_number_of_the_unscoped_summary(dataset):
         "quotes": [
             {
                 "text": "Developers cost too much.",
-                "attribution": "a medium information and communication business",
+                "attribution": "a medium digital and media business",
             },
             {
                 "text": "We cannot find a bigger unit anywhere near Oxford.",
@@ -406,11 +406,11 @@ def test_it_runs_a_constant_handful_of_queries(dataset):
 
 
 @pytest.mark.django_db
-def test_it_keeps_the_spec_article_for_anonymous_quotes_before_a_vowel():
+def test_it_uses_the_short_sector_name_for_anonymous_quotes():
     from evidence.aggregation import quote_attribution
     from insights.models import Insight
     from tests.factories import OrganisationFactory
 
     organisation = OrganisationFactory(sic_codes=["62012"], employees=None)
     insight = Insight(organisation=organisation, attribution="anonymous")
-    assert quote_attribution(insight) == "a information and communication business"
+    assert quote_attribution(insight) == "a digital and media business"

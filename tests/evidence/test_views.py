@@ -114,7 +114,8 @@ def test_the_report_page_states_its_scope_and_shows_charts_tables_quotes_and_exp
         "Themes by organisations",
         "This period against the previous period",
         "Organisations by sector and theme",
-        "What businesses said",
+        "Theme by theme",
+        "What organisations said",
     ):
         assert heading in page
     assert page.count("<table") >= 4
