@@ -28,6 +28,7 @@ import statistics
 import subprocess
 import sys
 import time
+import urllib.parse
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -780,10 +781,26 @@ def write_report(
     path.write_text("\n".join(lines))
 
 
+def ensure_database(url: str) -> None:
+    """Create the benchmark database on first use: a fresh machine has none."""
+    import psycopg
+    from psycopg import sql
+
+    parts = urllib.parse.urlsplit(url)
+    name = parts.path.lstrip("/")
+    server = urllib.parse.urlunsplit(parts._replace(path="/postgres"))
+    with psycopg.connect(server, autocommit=True) as connection:
+        exists = connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+        if exists.fetchone() is None:
+            print(f"Creating the database {name}…", file=sys.stderr)
+            connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
     if not args.database_url.startswith(("postgres://", "postgresql://")):
         raise SystemExit("make bench needs PostgreSQL: set --database-url or BENCH_DATABASE_URL")
+    ensure_database(args.database_url)
     environment = server_environment(args)
     os.environ.update(environment)
     sys.path.insert(0, str(ROOT))
