@@ -178,7 +178,10 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "PlaceVoice <no-reply@placevoice.local>")
+# Who runs PlaceVoice (SPEC §3): named on public pages, emails, invitations and reports; the
+# privacy notice gives the data-protection contact.
 OPERATOR_NAME = os.environ.get("OPERATOR_NAME", "PlaceVoice demo council")
+DATA_PROTECTION_CONTACT = os.environ.get("DATA_PROTECTION_CONTACT", "dpo@placevoice.local")
 
 # --- Celery ------------------------------------------------------------------------------
 # Unset broker: the embedded default runs tasks in-process (still after the commit).

@@ -5,6 +5,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from contacts import views as contacts_views
+from core import views as core_views
 
 api_v1 = [
     path("", include("contacts.api.urls")),
@@ -19,6 +20,7 @@ urlpatterns = [
     path("", include("engagement.urls")),
     path("", include("contacts.urls")),
     path("healthz", contacts_views.healthz, name="healthz"),
+    path("privacy/", core_views.privacy_notice, name="privacy-notice"),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -1,5 +1,6 @@
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest
 
 from core import roles as role_rules
@@ -17,4 +18,5 @@ def roles(request: HttpRequest) -> dict[str, Any]:
         "is_growth_group": admin or role_rules.GROWTH_GROUP in held,
         "is_admin_role": admin,
         "uses_api": role_rules.has_role(getattr(request, "user", None), *API_USER_ROLES),
+        "operator_name": settings.OPERATOR_NAME,
     }

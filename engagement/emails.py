@@ -1,6 +1,7 @@
 """The emails sent about a registration, and the iCalendar (.ics) invitation they carry."""
 
 import datetime
+from email.utils import parseaddr
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -8,7 +9,7 @@ from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from icalendar import Calendar
+from icalendar import Calendar, vCalAddress, vText
 from icalendar import Event as CalendarEvent
 
 from engagement.models import Event, Registration
@@ -25,6 +26,10 @@ SUBJECTS = {
 WITH_INVITATION = {"confirmation", "promotion", "reminder"}
 WITH_WITHDRAWAL = {"cancellation", "event_cancelled"}
 KINDS = frozenset(SUBJECTS)
+
+
+def privacy_url() -> str:
+    return settings.SITE_URL + reverse("privacy-notice")
 
 
 def event_url(event: Event) -> str:
@@ -46,7 +51,7 @@ def invitation(registration: Registration, *, cancelled: bool = False) -> bytes:
     registration, so a later cancellation replaces the entry in the person's calendar."""
     event = registration.event
     calendar = Calendar()
-    calendar.add("prodid", "-//PlaceVoice//Events//EN")
+    calendar.add("prodid", f"-//{settings.OPERATOR_NAME} via PlaceVoice//Events//EN")
     calendar.add("version", "2.0")
     calendar.add("method", "CANCEL" if cancelled else "PUBLISH")
     entry = CalendarEvent()
@@ -56,11 +61,15 @@ def invitation(registration: Registration, *, cancelled: bool = False) -> bytes:
     entry.add("dtstart", event.starts_at.astimezone(datetime.UTC))
     entry.add("dtend", event.ends_at.astimezone(datetime.UTC))
     entry.add("summary", event.title)
+    organiser = vCalAddress(f"mailto:{parseaddr(settings.DEFAULT_FROM_EMAIL)[1]}")
+    organiser.params["cn"] = vText(settings.OPERATOR_NAME)
+    entry.add("organizer", organiser)
     description = event.description
     if event.online_url:
         description = f"{description}\n\nJoin online: {event.online_url}".strip()
     if not cancelled:
         description = f"{description}\n\nCan't come? Cancel your place: {cancel_url(registration)}"
+    description = f"{description}\n\nRun by {settings.OPERATOR_NAME}."
     entry.add("description", description.strip())
     entry.add("location", _location(event))
     entry.add("url", event_url(event))
@@ -83,6 +92,8 @@ def build(registration: Registration, kind: str) -> EmailMessage:
         "event_url": event_url(event),
         "cancel_url": cancel_url(registration),
         "kind": kind,
+        "operator_name": settings.OPERATOR_NAME,
+        "privacy_url": privacy_url(),
     }
     body = render_to_string(f"emails/{kind}.txt", context)
     message = EmailMessage(
