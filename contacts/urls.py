@@ -1,11 +1,8 @@
-from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from contacts import privacy_views, views
 
 urlpatterns = [
-    path("login/", views.LoginView.as_view(), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("organisations/", views.OrganisationListView.as_view(), name="pages-organisation-list"),
     path(
         "organisations/new/", views.OrganisationFormView.as_view(), name="pages-organisation-create"

@@ -2,18 +2,15 @@ from typing import Any
 
 from django import forms as django_forms
 from django.contrib import messages
-from django.contrib.auth import views as auth_views
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Page, Paginator
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Model, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.functional import cached_property
-from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
 from django.views.generic import TemplateView
 
 from contacts import forms as contact_forms
@@ -21,14 +18,9 @@ from contacts import imports, selectors, services, timeline
 from contacts.filtersets import OrganisationFilterSet, PersonFilterSet
 from contacts.models import ImportFormat, ImportJob, ImportKind, Organisation, Person, Tag
 from core import limits, roles
+from core.csv import csv_download
 from core.models import JobStatus
 from core.permissions import RoleRequiredMixin
-
-
-class LoginView(auth_views.LoginView):
-    template_name = "registration/login.html"
-    redirect_authenticated_user = True
-
 
 # --- Organisation and person pages (SPEC §3 web pages) ----------------------------------
 # Officers create, read and update; organisers read (to match sign-ups); the growth group
@@ -544,56 +536,6 @@ class MergeView(RoleRequiredMixin, TemplateView):
         return redirect(detail, pk=survivor.pk)
 
 
-@never_cache
-@require_GET
-def healthz(request: HttpRequest) -> JsonResponse:
-    """SPEC §3: 200 with the state of the database and the task broker; 503 when either is down."""
-    from django.conf import settings
-
-    from config.celery import app as celery_app
-
-    checks: dict[str, Any] = {}
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-        checks["database"] = {"ok": True, "vendor": connection.vendor}
-    except Exception as exc:  # noqa: BLE001 - reported, not raised: this is the health check
-        checks["database"] = {"ok": False, "error": exc.__class__.__name__}
-    if not settings.CELERY_BROKER_URL:
-        checks["broker"] = {"ok": True, "mode": "in-process"}
-    else:
-        try:
-            with celery_app.connection_for_write(settings.CELERY_BROKER_URL) as conn:
-                conn.ensure_connection(max_retries=1, timeout=2)
-            checks["broker"] = {"ok": True, "mode": "celery"}
-        except Exception as exc:  # noqa: BLE001
-            checks["broker"] = {"ok": False, "mode": "celery", "error": exc.__class__.__name__}
-    healthy = all(check["ok"] for check in checks.values())
-    return JsonResponse(
-        {"status": "ok" if healthy else "degraded", **checks}, status=200 if healthy else 503
-    )
-
-
-def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    if request.path.startswith("/api/"):
-        return JsonResponse({"detail": "Not found."}, status=404)
-    return render(request, "errors/404.html", status=404)
-
-
-def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    if request.path.startswith("/api/"):
-        detail = str(exception or "") or "You do not have permission to perform this action."
-        return JsonResponse({"detail": detail}, status=403)
-    # A service's refusal says why (e.g. only an admin may change the account manager).
-    return render(request, "errors/403.html", {"reason": str(exception or "")}, status=403)
-
-
-def server_error(request: HttpRequest) -> HttpResponse:
-    if request.path.startswith("/api/"):
-        return JsonResponse({"detail": "Server error."}, status=500)
-    return render(request, "errors/500.html", status=500)
-
-
 # --- CSV imports (SPEC §2 Import): upload, follow, download ------------------------------
 
 IMPORTERS = (roles.OFFICER,)
@@ -721,17 +663,6 @@ class ImportProgressView(RoleRequiredMixin, TemplateView):
         return response
 
 
-def _csv_download(name: str, rows: list[list[Any]]) -> HttpResponse:
-    import csv
-
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    response.write("\ufeff")  # so Excel reads it as UTF-8
-    writer = csv.writer(response, lineterminator="\r\n")
-    writer.writerows(rows)
-    return response
-
-
 class ImportRejectedRowsView(RoleRequiredMixin, TemplateView):
     """Every rejected row of an import as CSV (line, problem)."""
 
@@ -740,7 +671,7 @@ class ImportRejectedRowsView(RoleRequiredMixin, TemplateView):
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         job = _import_job(self.kwargs["pk"])
         rows = [["line", "problem"]] + [[e["line"], e["message"]] for e in job.errors]
-        return _csv_download(f"import-{job.pk}-rejected-rows.csv", rows)
+        return csv_download(f"import-{job.pk}-rejected-rows.csv", rows)
 
 
 class ImportTemplateView(RoleRequiredMixin, TemplateView):
