@@ -1,6 +1,7 @@
 from django.urls import path
 
 from contacts import privacy_views, views
+from contacts.imports import views as import_views
 
 urlpatterns = [
     path("organisations/", views.OrganisationListView.as_view(), name="pages-organisation-list"),
@@ -45,21 +46,21 @@ urlpatterns = [
     path(
         "people/<int:pk>/erase/", privacy_views.PersonEraseView.as_view(), name="pages-person-erase"
     ),
-    path("imports/", views.ImportUploadView.as_view(), name="pages-import-upload"),
-    path("imports/<int:pk>/", views.ImportDetailView.as_view(), name="pages-import-detail"),
+    path("imports/", import_views.ImportUploadView.as_view(), name="pages-import-upload"),
+    path("imports/<int:pk>/", import_views.ImportDetailView.as_view(), name="pages-import-detail"),
     path(
         "imports/<int:pk>/progress/",
-        views.ImportProgressView.as_view(),
+        import_views.ImportProgressView.as_view(),
         name="pages-import-progress",
     ),
     path(
         "imports/<int:pk>/rejected-rows.csv",
-        views.ImportRejectedRowsView.as_view(),
+        import_views.ImportRejectedRowsView.as_view(),
         name="pages-import-rejected",
     ),
     path(
         "imports/template-<str:kind>.csv",
-        views.ImportTemplateView.as_view(),
+        import_views.ImportTemplateView.as_view(),
         name="pages-import-template",
     ),
 ]

@@ -108,12 +108,12 @@ class ImportJobViewSet(
         responses={202: contact_serializers.ImportJobSerializer},
     )
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        from contacts import imports
+        from contacts.imports import jobs
 
         body = contact_serializers.ImportRequestSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         try:
-            job = imports.import_request(
+            job = jobs.import_request(
                 upload=body.validated_data["file"],
                 kind=body.validated_data["kind"],
                 format=body.validated_data["format"],
