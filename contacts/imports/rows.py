@@ -199,9 +199,7 @@ def unchecked_fields(model: type[Model], fields: set[str]) -> list[str]:
     return [field.name for field in model._meta.concrete_fields if field.name not in fields]
 
 
-def _putter(
-    row: Row, values: dict[str, Any], sources: dict[str, str]
-) -> Callable[[str, str, Callable[[str], Any] | None], None]:
+def _putter(row: Row, values: dict[str, Any], sources: dict[str, str]) -> Callable[..., None]:
     """`put(field, column, parse)`: the cell's value, parsed, unless it is empty; a parse error
     rejects the cell."""
 
