@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, Model, Prefetch, QuerySet
 
 from contacts.models import ImportJob, Organisation, Person, Tag
 
@@ -89,3 +89,35 @@ def person_duplicates(*, limit: int = 200) -> list[tuple[str, list[Person]]]:
 
 def import_jobs_for(*, user: Any) -> QuerySet[ImportJob]:
     return ImportJob.objects.defer("content").select_related("created_by")
+
+
+def linked_records(instance: Model) -> list[tuple[str, int]]:
+    """What a merge would move: for each kind of record linked to `instance` (from any app),
+    how many. One COUNT per relation, whatever the numbers.
+
+    Walks the same reverse relations as the merge service; many-to-many links are counted
+    through their link table's foreign key, so each is counted once.
+    """
+    moves = []
+    for relation in instance._meta.get_fields(include_hidden=True):
+        if not relation.auto_created or relation.concrete or relation.many_to_many:
+            continue
+        related = relation.related_model
+        if related is None or not (relation.one_to_many or relation.one_to_one):
+            continue
+        field_name = relation.field.name  # type: ignore[union-attr]
+        count = related._default_manager.filter(**{field_name: instance.pk}).count()  # type: ignore[union-attr]
+        if not count:
+            continue
+        label = related._meta.verbose_name_plural  # type: ignore[union-attr]
+        if related._meta.auto_created:  # type: ignore[union-attr]
+            # A many-to-many link table: name it by what is at its other end.
+            others = [
+                field.related_model
+                for field in related._meta.get_fields()  # type: ignore[union-attr]
+                if field.many_to_one and field.name != field_name
+            ]
+            if others and others[0] is not None:
+                label = others[0]._meta.verbose_name_plural  # type: ignore[union-attr]
+        moves.append((str(label).capitalize(), count))
+    return sorted(moves)

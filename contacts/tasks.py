@@ -3,7 +3,7 @@
 from celery import shared_task
 
 from contacts.imports import jobs
-from contacts.privacy_tasks import apply_retention  # noqa: F401  (found by autodiscovery)
+from contacts.privacy.tasks import apply_retention  # noqa: F401  (found by autodiscovery)
 
 
 @shared_task(name="contacts.run_import")

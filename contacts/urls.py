@@ -1,7 +1,8 @@
 from django.urls import path
 
-from contacts import privacy_views, views
+from contacts import views
 from contacts.imports import views as import_views
+from contacts.privacy import views as privacy_views
 
 urlpatterns = [
     path("organisations/", views.OrganisationListView.as_view(), name="pages-organisation-list"),

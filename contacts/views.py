@@ -6,7 +6,7 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Page, Paginator
 from django.db import transaction
-from django.db.models import Model, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
@@ -171,38 +171,6 @@ class OrganisationListView(RoleRequiredMixin, TemplateView):
             "selected_filters": _selected_filters(self.request, filterset.form, filter_names),
             "searching": bool(self.request.GET.get("q", "").strip()) or active,
         }
-
-
-def linked_records(instance: Model) -> list[tuple[str, int]]:
-    """What a merge would move: for each kind of record linked to `instance` (from any app),
-    how many. One COUNT per relation, whatever the numbers.
-
-    Walks the same reverse relations as the merge service; many-to-many links are counted
-    through their link table's foreign key, so each is counted once.
-    """
-    moves = []
-    for relation in instance._meta.get_fields(include_hidden=True):
-        if not relation.auto_created or relation.concrete or relation.many_to_many:
-            continue
-        related = relation.related_model
-        if related is None or not (relation.one_to_many or relation.one_to_one):
-            continue
-        field_name = relation.field.name  # type: ignore[union-attr]
-        count = related._default_manager.filter(**{field_name: instance.pk}).count()  # type: ignore[union-attr]
-        if not count:
-            continue
-        label = related._meta.verbose_name_plural  # type: ignore[union-attr]
-        if related._meta.auto_created:  # type: ignore[union-attr]
-            # A many-to-many link table: name it by what is at its other end.
-            others = [
-                field.related_model
-                for field in related._meta.get_fields()  # type: ignore[union-attr]
-                if field.many_to_one and field.name != field_name
-            ]
-            if others and others[0] is not None:
-                label = others[0]._meta.verbose_name_plural  # type: ignore[union-attr]
-        moves.append((str(label).capitalize(), count))
-    return sorted(moves)
 
 
 class OrganisationDetailView(RoleRequiredMixin, TemplateView):
@@ -475,7 +443,7 @@ class MergeView(RoleRequiredMixin, TemplateView):
             totals: dict[str, int] = {}
             for record in records:
                 if record.pk != survivor.pk:
-                    for label, count in linked_records(record):
+                    for label, count in selectors.linked_records(record):
                         totals[label] = totals.get(label, 0) + count
             moves = sorted(totals.items())
         return self.render_to_response(

@@ -17,10 +17,10 @@ from rest_framework.throttling import AnonRateThrottle
 
 from contacts import selectors, services
 from contacts.api import serializers as contact_serializers
-from contacts.api.privacy import PersonPrivacyActions
 from contacts.api.serializers import _as_drf
 from contacts.filtersets import OrganisationFilterSet, PersonFilterSet
 from contacts.models import ImportJob, Organisation, Person
+from contacts.privacy.api import PersonPrivacyActions
 from core import limits, roles
 from core.permissions import RoleAccess
 from core.proxies import client_address
