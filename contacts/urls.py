@@ -1,44 +1,50 @@
 from django.urls import path
 
-from contacts import views
 from contacts.imports import views as import_views
 from contacts.privacy import views as privacy_views
+from contacts.views import merge, organisations, people
 
 urlpatterns = [
-    path("organisations/", views.OrganisationListView.as_view(), name="pages-organisation-list"),
     path(
-        "organisations/new/", views.OrganisationFormView.as_view(), name="pages-organisation-create"
+        "organisations/",
+        organisations.OrganisationListView.as_view(),
+        name="pages-organisation-list",
+    ),
+    path(
+        "organisations/new/",
+        organisations.OrganisationFormView.as_view(),
+        name="pages-organisation-create",
     ),
     path(
         "organisations/duplicates/",
-        views.DuplicatesView.as_view(kind="organisations"),
+        merge.DuplicatesView.as_view(kind="organisations"),
         name="pages-organisation-duplicates",
     ),
     path(
         "organisations/merge/",
-        views.MergeView.as_view(kind="organisations"),
+        merge.MergeView.as_view(kind="organisations"),
         name="pages-organisation-merge",
     ),
     path(
         "organisations/<int:pk>/",
-        views.OrganisationDetailView.as_view(),
+        organisations.OrganisationDetailView.as_view(),
         name="pages-organisation-detail",
     ),
     path(
         "organisations/<int:pk>/edit/",
-        views.OrganisationFormView.as_view(),
+        organisations.OrganisationFormView.as_view(),
         name="pages-organisation-update",
     ),
-    path("people/", views.PersonListView.as_view(), name="pages-person-list"),
-    path("people/new/", views.PersonFormView.as_view(), name="pages-person-create"),
+    path("people/", people.PersonListView.as_view(), name="pages-person-list"),
+    path("people/new/", people.PersonFormView.as_view(), name="pages-person-create"),
     path(
         "people/duplicates/",
-        views.DuplicatesView.as_view(kind="people"),
+        merge.DuplicatesView.as_view(kind="people"),
         name="pages-person-duplicates",
     ),
-    path("people/merge/", views.MergeView.as_view(kind="people"), name="pages-person-merge"),
-    path("people/<int:pk>/", views.PersonDetailView.as_view(), name="pages-person-detail"),
-    path("people/<int:pk>/edit/", views.PersonFormView.as_view(), name="pages-person-update"),
+    path("people/merge/", merge.MergeView.as_view(kind="people"), name="pages-person-merge"),
+    path("people/<int:pk>/", people.PersonDetailView.as_view(), name="pages-person-detail"),
+    path("people/<int:pk>/edit/", people.PersonFormView.as_view(), name="pages-person-update"),
     path(
         "people/<int:pk>/export/",
         privacy_views.PersonExportView.as_view(),

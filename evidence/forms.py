@@ -6,10 +6,10 @@ from typing import Any, cast
 from django import forms
 from django.utils import timezone
 
+from contacts import selectors as contact_selectors
 from contacts import sic
 from contacts.models import SizeBand
 from core import limits
-from evidence import selectors
 from evidence.services import last_full_month
 from insights.models import Theme
 
@@ -64,7 +64,7 @@ class SummaryRequestForm(forms.Form):
             .order_by("position", "name")
             .values_list("slug", "name")
         )
-        authorities.choices = [(name, name) for name in selectors.local_authority_choices()]
+        authorities.choices = [(name, name) for name in contact_selectors.local_authorities()]
         if not self.is_bound:
             start, end = last_full_month(timezone.localdate())
             self.initial.setdefault("period_start", start)
