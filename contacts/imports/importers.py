@@ -32,7 +32,6 @@ from contacts.models import (
     ImportKind,
     Organisation,
     Person,
-    Tag,
     normalise_name,
 )
 
@@ -164,24 +163,17 @@ class _Importer:
         else:
             outcome.unchanged += 1
 
-    def _bulk_write(self, report: Callable[[float], None], extra_steps: int = 0) -> None:
-        now = timezone.now()
+    def _progress(self, report: Callable[[float], None], extra_steps: int = 0) -> Any:
+        """A counter for the services' bulk writes that reports the share written so far."""
         steps = max(1, len(self.creates) + len(self.updates) + extra_steps)
-        done = 0
-        for start in range(0, len(self.creates), BATCH_SIZE):
-            batch = self.creates[start : start + BATCH_SIZE]
-            self.model._default_manager.bulk_create(batch)
-            done += len(batch)
-            report(done / steps)
-        fields = sorted(self.changed_fields) + ["updated"]
-        for start in range(0, len(self.updates), BATCH_SIZE):
-            batch = self.updates[start : start + BATCH_SIZE]
-            for instance in batch:
-                instance.updated = now
-            self.model._default_manager.bulk_update(batch, fields)
-            done += len(batch)
-            report(done / steps)
-        self._audit()
+        written = 0
+
+        def count(batch: int) -> None:
+            nonlocal written
+            written += batch
+            report(written / steps)
+
+        return count
 
     def _audit(self) -> None:
         """Bulk writes send no signals, so the audit trail (SPEC §4: who changed what) is
@@ -305,20 +297,20 @@ class _OrganisationImporter(_Importer):
                 self.update_changes[-1]["tags"] = ["", "added " + "; ".join(new_tags)]
 
     def write(self, report: Callable[[float], None]) -> None:
-        self._bulk_write(report, extra_steps=len(self.new_tags))
-        if not self.new_tags:
-            return
-        names = sorted({name for _, tags in self.new_tags for name in tags})
-        Tag.objects.bulk_create([Tag(name=name) for name in names], ignore_conflicts=True)
-        tag_ids = dict(Tag.objects.filter(name__in=names).values_list("name", "id"))
-        through = Organisation.tags.through
-        links = [
-            through(organisation_id=organisation.pk, tag_id=tag_ids[name])
-            for organisation, tags in self.new_tags
-            for name in tags
-        ]
-        through.objects.bulk_create(links, batch_size=BATCH_SIZE, ignore_conflicts=True)
-        report(1.0)
+        # The same account-field rule as every other write, checked again against the stored
+        # rows (the rows were checked one by one while reading).
+        services.organisation_bulk_write(
+            creates=self.creates,
+            updates=self.updates,
+            fields=sorted(self.changed_fields),
+            tags=self.new_tags,
+            user=self.job.created_by,
+            batch_size=BATCH_SIZE,
+            report=self._progress(report, extra_steps=len(self.new_tags)),
+        )
+        self._audit()
+        if self.new_tags:
+            report(1.0)
 
 
 class _PersonImporter(_Importer):
@@ -420,4 +412,11 @@ class _PersonImporter(_Importer):
             self._record(row, outcome, instance, before, extra_change=False)
 
     def write(self, report: Callable[[float], None]) -> None:
-        self._bulk_write(report)
+        services.person_bulk_write(
+            creates=self.creates,
+            updates=self.updates,
+            fields=sorted(self.changed_fields),
+            batch_size=BATCH_SIZE,
+            report=self._progress(report),
+        )
+        self._audit()

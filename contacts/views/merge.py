@@ -4,7 +4,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.views.generic import TemplateView
@@ -122,13 +121,11 @@ class MergeView(RoleRequiredMixin, TemplateView):
             return self.render_choice(records, form)
         survivor = next(r for r in records if r.pk == form.cleaned_data["survivor"])
         merge = (
-            services.organisation_merge if self.kind == "organisations" else services.person_merge
+            services.organisations_merge if self.kind == "organisations" else services.people_merge
         )
+        others = [record for record in records if record.pk != survivor.pk]
         try:
-            with transaction.atomic():
-                for duplicate in records:
-                    if duplicate.pk != survivor.pk:
-                        survivor = merge(survivor=survivor, duplicate=duplicate, user=request.user)  # type: ignore[arg-type]
+            survivor = merge(survivor=survivor, duplicates=others, user=request.user)
         except ValidationError as exc:
             contact_forms.add_service_errors(form, exc)
             return self.render_choice(self.records(request.POST), form)
