@@ -225,7 +225,8 @@ CELERY_BEAT_SCHEDULE["engagement-resend-unsent-notices"] = {
     "task": "engagement.tasks.resend_unsent_notices",
     "schedule": 10 * 60.0,
 }
-# Personal data (SPEC §4): the retention rule of contacts.retention, monthly on the 2nd at 03:30.
+# Personal data (SPEC §4): the retention rule of contacts.privacy.retention, monthly on the
+# 2nd at 03:30.
 CELERY_BEAT_SCHEDULE["contacts-personal-data-retention"] = {
     "task": "contacts.apply_retention",
     "schedule": crontab(minute="30", hour="3", day_of_month="2"),
@@ -317,7 +318,7 @@ AXES_ENABLED = env_bool("AXES_ENABLED", True)
 AXES_USERNAME_CALLABLE = "core.limits.axes_username"
 
 SIGNUP_RATE_LIMIT = os.environ.get("SIGNUP_RATE_LIMIT", "20/m")
-# Days without activity after which a person's data is anonymised (contacts.retention);
+# Days without activity after which a person's data is anonymised (contacts.privacy.retention);
 # 0 turns the rule off. Six years by default, a common council retention period.
 PERSONAL_DATA_RETENTION_DAYS = int(os.environ.get("PERSONAL_DATA_RETENTION_DAYS", "2190"))
 

@@ -4,11 +4,25 @@ than dropdowns, which would list every organisation or user."""
 from typing import Any
 
 from django.contrib import admin
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 
 from contacts import services
 from contacts.models import ImportJob, Organisation, Person, Tag
+
+
+def _service_data(obj: Model, fields: set[str]) -> dict[str, Any]:
+    """The values the admin's form has put on `obj`, for the fields the service writes. A
+    read-only field keeps its stored value, which the service sees as no change."""
+    return {name: getattr(obj, name) for name in sorted(fields)}
+
+
+def _saved_as(obj: Model, stored: Model) -> None:
+    """Make the admin's instance the row the service saved, so the admin's redirect, message
+    and many-to-many save see it."""
+    obj.pk = stored.pk
+    obj._state.adding = False
+    obj.refresh_from_db()
 
 
 @admin.register(Tag)
@@ -53,14 +67,16 @@ class OrganisationAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         return fields
 
     def save_model(self, request: HttpRequest, obj: Organisation, form: Any, change: bool) -> None:
-        # The same rule as every other path that writes an organisation.
-        stored = Organisation.objects.filter(pk=obj.pk).first() if change else None
-        services.account_fields_check(
-            user=request.user,
-            organisation=stored,
-            data={"account_manager": obj.account_manager_id, "key_account": obj.key_account},
-        )
-        super().save_model(request, obj, form, change)
+        # Through the service, as every other path that writes an organisation, so its rules
+        # (only admins change the account fields) hold here too. The form's tags are saved
+        # after this by save_related.
+        data = _service_data(obj, services.ORGANISATION_FIELDS)
+        if change:
+            stored = Organisation.objects.get(pk=obj.pk)
+            services.organisation_update(organisation=stored, data=data, user=request.user)
+        else:
+            stored = services.organisation_create(data=data, user=request.user)
+        _saved_as(obj, stored)
 
 
 @admin.register(Person)
@@ -84,6 +100,24 @@ class PersonAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     @admin.display(description="Name", ordering="last_name")
     def full_name(self, person: Person) -> str:
         return person.full_name
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # An erased person's record stays anonymised (SPEC §4): the admin shows it read-only.
+        if obj is not None and obj.erased_at is not None:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def save_model(self, request: HttpRequest, obj: Person, form: Any, change: bool) -> None:
+        # Through the service, as every other path that writes a person: it refuses an erased
+        # person and records when marketing consent changed. The stored row is passed, not
+        # the instance the form has already changed, so the service sees what changes.
+        data = _service_data(obj, services.PERSON_FIELDS)
+        if change:
+            stored = Person.objects.get(pk=obj.pk)
+            services.person_update(person=stored, data=data)
+        else:
+            stored = services.person_create(data=data)
+        _saved_as(obj, stored)
 
 
 @admin.register(ImportJob)

@@ -221,7 +221,7 @@ class Person(models.Model):
     )
     consent_source = models.CharField(max_length=200, blank=True, default="")
     do_not_contact = models.BooleanField(default=False)
-    # Set when the person's data was erased (UK GDPR, SPEC §4): see contacts.privacy.
+    # Set when the person's data was erased (UK GDPR, SPEC §4): see contacts.privacy.services.
     erased_at = models.DateTimeField(null=True, blank=True, editable=False)
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)

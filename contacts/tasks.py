@@ -2,11 +2,11 @@
 
 from celery import shared_task
 
-from contacts import imports
-from contacts.privacy_tasks import apply_retention  # noqa: F401  (found by autodiscovery)
+from contacts.imports import jobs
+from contacts.privacy.tasks import apply_retention  # noqa: F401  (found by autodiscovery)
 
 
 @shared_task(name="contacts.run_import")
 def run_import(job_id: int) -> None:
     """Run import job `job_id`. Safe to deliver twice: the job is claimed before it runs."""
-    imports.import_run(job_id=job_id)
+    jobs.import_run(job_id=job_id)

@@ -1,45 +1,50 @@
-from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from contacts import privacy_views, views
+from contacts.imports import views as import_views
+from contacts.privacy import views as privacy_views
+from contacts.views import merge, organisations, people
 
 urlpatterns = [
-    path("login/", views.LoginView.as_view(), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("organisations/", views.OrganisationListView.as_view(), name="pages-organisation-list"),
     path(
-        "organisations/new/", views.OrganisationFormView.as_view(), name="pages-organisation-create"
+        "organisations/",
+        organisations.OrganisationListView.as_view(),
+        name="pages-organisation-list",
+    ),
+    path(
+        "organisations/new/",
+        organisations.OrganisationFormView.as_view(),
+        name="pages-organisation-create",
     ),
     path(
         "organisations/duplicates/",
-        views.DuplicatesView.as_view(kind="organisations"),
+        merge.DuplicatesView.as_view(kind="organisations"),
         name="pages-organisation-duplicates",
     ),
     path(
         "organisations/merge/",
-        views.MergeView.as_view(kind="organisations"),
+        merge.MergeView.as_view(kind="organisations"),
         name="pages-organisation-merge",
     ),
     path(
         "organisations/<int:pk>/",
-        views.OrganisationDetailView.as_view(),
+        organisations.OrganisationDetailView.as_view(),
         name="pages-organisation-detail",
     ),
     path(
         "organisations/<int:pk>/edit/",
-        views.OrganisationFormView.as_view(),
+        organisations.OrganisationFormView.as_view(),
         name="pages-organisation-update",
     ),
-    path("people/", views.PersonListView.as_view(), name="pages-person-list"),
-    path("people/new/", views.PersonFormView.as_view(), name="pages-person-create"),
+    path("people/", people.PersonListView.as_view(), name="pages-person-list"),
+    path("people/new/", people.PersonFormView.as_view(), name="pages-person-create"),
     path(
         "people/duplicates/",
-        views.DuplicatesView.as_view(kind="people"),
+        merge.DuplicatesView.as_view(kind="people"),
         name="pages-person-duplicates",
     ),
-    path("people/merge/", views.MergeView.as_view(kind="people"), name="pages-person-merge"),
-    path("people/<int:pk>/", views.PersonDetailView.as_view(), name="pages-person-detail"),
-    path("people/<int:pk>/edit/", views.PersonFormView.as_view(), name="pages-person-update"),
+    path("people/merge/", merge.MergeView.as_view(kind="people"), name="pages-person-merge"),
+    path("people/<int:pk>/", people.PersonDetailView.as_view(), name="pages-person-detail"),
+    path("people/<int:pk>/edit/", people.PersonFormView.as_view(), name="pages-person-update"),
     path(
         "people/<int:pk>/export/",
         privacy_views.PersonExportView.as_view(),
@@ -48,21 +53,21 @@ urlpatterns = [
     path(
         "people/<int:pk>/erase/", privacy_views.PersonEraseView.as_view(), name="pages-person-erase"
     ),
-    path("imports/", views.ImportUploadView.as_view(), name="pages-import-upload"),
-    path("imports/<int:pk>/", views.ImportDetailView.as_view(), name="pages-import-detail"),
+    path("imports/", import_views.ImportUploadView.as_view(), name="pages-import-upload"),
+    path("imports/<int:pk>/", import_views.ImportDetailView.as_view(), name="pages-import-detail"),
     path(
         "imports/<int:pk>/progress/",
-        views.ImportProgressView.as_view(),
+        import_views.ImportProgressView.as_view(),
         name="pages-import-progress",
     ),
     path(
         "imports/<int:pk>/rejected-rows.csv",
-        views.ImportRejectedRowsView.as_view(),
+        import_views.ImportRejectedRowsView.as_view(),
         name="pages-import-rejected",
     ),
     path(
         "imports/template-<str:kind>.csv",
-        views.ImportTemplateView.as_view(),
+        import_views.ImportTemplateView.as_view(),
         name="pages-import-template",
     ),
 ]

@@ -6,10 +6,10 @@ from typing import Any, cast
 from django import forms
 from django.utils import timezone
 
+from contacts import selectors as contact_selectors
 from contacts import sic
 from contacts.models import SizeBand
 from core import limits
-from evidence import selectors
 from evidence.services import PERIOD_PRESETS, period_presets
 from insights.models import Theme
 
@@ -79,7 +79,7 @@ class SummaryRequestForm(forms.Form):
             .order_by("position", "name")
             .values_list("slug", "name")
         )
-        authorities.choices = [(name, name) for name in selectors.local_authority_choices()]
+        authorities.choices = [(name, name) for name in contact_selectors.local_authorities()]
         self.presets = period_presets(timezone.localdate())
         if not self.is_bound:
             start, end = self.presets["last_month"]

@@ -9,7 +9,7 @@ from typing import Any
 from django.db.models import QuerySet
 
 from contacts import sic
-from contacts.models import Organisation, SizeBand
+from contacts.models import SizeBand
 from core import roles
 from evidence.models import EvidenceSummary
 from insights.models import Theme
@@ -26,15 +26,6 @@ def summary_list(*, user: Any) -> QuerySet[EvidenceSummary]:
 def can_manage(user: Any) -> bool:
     """Request, follow and publish summaries: officers and admins."""
     return roles.has_role(user, roles.OFFICER)
-
-
-def local_authority_choices() -> list[str]:
-    return list(
-        Organisation.objects.exclude(local_authority="")
-        .order_by("local_authority")
-        .values_list("local_authority", flat=True)
-        .distinct()[:500]
-    )
 
 
 def _join(words: list[str]) -> str:

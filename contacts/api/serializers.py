@@ -9,6 +9,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from contacts import services, validators
+from contacts.imports import parsing
 from contacts.models import ImportFormat, ImportJob, ImportKind, Organisation, Person
 from core import limits
 
@@ -243,8 +244,8 @@ class ImportRequestSerializer(serializers.Serializer[Any]):
     dry_run = serializers.BooleanField(default=False)
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        if attrs["kind"] == ImportKind.PEOPLE and attrs["format"] == ImportFormat.COMPANIES_HOUSE:
-            raise serializers.ValidationError(
-                {"format": "Companies House data holds organisations, not people"}
-            )
+        try:
+            parsing.check_kind_and_format(kind=attrs["kind"], format=attrs["format"])
+        except DjangoValidationError as exc:
+            raise _as_drf(exc) from exc
         return attrs

@@ -17,10 +17,10 @@ from rest_framework.throttling import AnonRateThrottle
 
 from contacts import selectors, services
 from contacts.api import serializers as contact_serializers
-from contacts.api.privacy import PersonPrivacyActions
 from contacts.api.serializers import _as_drf
 from contacts.filtersets import OrganisationFilterSet, PersonFilterSet
 from contacts.models import ImportJob, Organisation, Person
+from contacts.privacy.api import PersonPrivacyActions
 from core import limits, roles
 from core.permissions import RoleAccess
 from core.proxies import client_address
@@ -28,7 +28,33 @@ from core.proxies import client_address
 STAFF_READ_CONTACTS = (roles.OFFICER, roles.ORGANISER)
 
 
-class OrganisationViewSet(viewsets.ModelViewSet):  # type: ignore[type-arg]
+class MergeAction:
+    """The `merge` action of the organisations and people APIs: one implementation, so both
+    answer the same way (the survivor, read again as the list reads it)."""
+
+    def merge_records(self, *, survivor: Any, duplicate_id: int, user: Any) -> Any:
+        raise NotImplementedError
+
+    @extend_schema(request=contact_serializers.MergeSerializer)
+    @action(detail=True, methods=["post"])
+    def merge(self, request: Request, pk: str | None = None) -> Response:
+        """Merge the record `duplicate` into this one; every linked record moves here."""
+        survivor = self.get_object()  # type: ignore[attr-defined]
+        body = contact_serializers.MergeSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        try:
+            merged = self.merge_records(
+                survivor=survivor,
+                duplicate_id=body.validated_data["duplicate"],
+                user=request.user,
+            )
+        except DjangoValidationError as exc:
+            raise _as_drf(exc) from exc
+        merged = self.get_queryset().get(pk=merged.pk)  # type: ignore[attr-defined]
+        return Response(self.get_serializer(merged).data)  # type: ignore[attr-defined]
+
+
+class OrganisationViewSet(MergeAction, viewsets.ModelViewSet):  # type: ignore[type-arg]
     """Organisations: officers create and update, organisers read (to match sign-ups)."""
 
     serializer_class = contact_serializers.OrganisationSerializer
@@ -40,25 +66,12 @@ class OrganisationViewSet(viewsets.ModelViewSet):  # type: ignore[type-arg]
     def get_queryset(self) -> QuerySet[Organisation]:
         return selectors.organisation_list()
 
-    @extend_schema(request=contact_serializers.MergeSerializer)
-    @action(detail=True, methods=["post"])
-    def merge(self, request: Request, pk: str | None = None) -> Response:
-        """Merge the organisation `duplicate` into this one; every linked record moves here."""
-        survivor = self.get_object()
-        body = contact_serializers.MergeSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        duplicate = get_object_or_404(Organisation, pk=body.validated_data["duplicate"])
-        try:
-            merged = services.organisation_merge(
-                survivor=survivor, duplicate=duplicate, user=request.user
-            )
-        except DjangoValidationError as exc:
-            raise _as_drf(exc) from exc
-        merged = selectors.organisation_list().get(pk=merged.pk)
-        return Response(self.get_serializer(merged).data)
+    def merge_records(self, *, survivor: Any, duplicate_id: int, user: Any) -> Any:
+        duplicate = get_object_or_404(Organisation, pk=duplicate_id)
+        return services.organisation_merge(survivor=survivor, duplicate=duplicate, user=user)
 
 
-class PersonViewSet(PersonPrivacyActions, viewsets.ModelViewSet):  # type: ignore[type-arg]
+class PersonViewSet(MergeAction, PersonPrivacyActions, viewsets.ModelViewSet):  # type: ignore[type-arg]
     """People: personal data, so never for the growth group."""
 
     serializer_class = contact_serializers.PersonSerializer
@@ -70,21 +83,9 @@ class PersonViewSet(PersonPrivacyActions, viewsets.ModelViewSet):  # type: ignor
     def get_queryset(self) -> QuerySet[Person]:
         return selectors.person_list()
 
-    @extend_schema(request=contact_serializers.MergeSerializer)
-    @action(detail=True, methods=["post"])
-    def merge(self, request: Request, pk: str | None = None) -> Response:
-        """Merge the person `duplicate` into this one; every linked record moves here."""
-        survivor = self.get_object()
-        body = contact_serializers.MergeSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        duplicate = get_object_or_404(Person, pk=body.validated_data["duplicate"])
-        try:
-            merged = services.person_merge(
-                survivor=survivor, duplicate=duplicate, user=request.user
-            )
-        except DjangoValidationError as exc:
-            raise _as_drf(exc) from exc
-        return Response(self.get_serializer(merged).data)
+    def merge_records(self, *, survivor: Any, duplicate_id: int, user: Any) -> Any:
+        duplicate = get_object_or_404(Person, pk=duplicate_id)
+        return services.person_merge(survivor=survivor, duplicate=duplicate, user=user)
 
 
 class ImportJobViewSet(
@@ -108,12 +109,12 @@ class ImportJobViewSet(
         responses={202: contact_serializers.ImportJobSerializer},
     )
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        from contacts import imports
+        from contacts.imports import jobs
 
         body = contact_serializers.ImportRequestSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         try:
-            job = imports.import_request(
+            job = jobs.import_request(
                 upload=body.validated_data["file"],
                 kind=body.validated_data["kind"],
                 format=body.validated_data["format"],

@@ -307,3 +307,72 @@ def test_the_merge_api_and_page_answer_403_saying_an_admin_must_do_it(
     )
     assert people.status_code == 403
     assert Person.objects.filter(pk=duplicate.pk).exists()
+
+
+# --- Several records in one merge -----------------------------------------------------------
+
+
+def test_it_merges_several_organisations_in_one_call(officer):
+    survivor = OrganisationFactory(name="Keep Ltd", town="")
+    first = OrganisationFactory(name="Keep Limited", town="Oxford")
+    second = OrganisationFactory(name="Keep Co")
+    person = PersonFactory(organisation=second)
+    merged = services.organisations_merge(
+        survivor=survivor, duplicates=[second, first], user=officer
+    )
+    assert merged.pk == survivor.pk
+    assert merged.town == "Oxford"
+    assert not Organisation.objects.filter(pk__in=[first.pk, second.pk]).exists()
+    person.refresh_from_db()
+    assert person.organisation_id == survivor.pk
+
+
+def test_a_several_record_merge_refused_at_the_last_record_moves_nothing(officer, secrets):
+    survivor = OrganisationFactory(name="Keep Ltd")
+    plain = OrganisationFactory(name="Plain Ltd")
+    person = PersonFactory(organisation=plain)
+    with pytest.raises(PermissionDenied):
+        services.organisations_merge(
+            survivor=survivor, duplicates=[plain, secrets["secretive"]], user=officer
+        )
+    assert Organisation.objects.filter(pk=plain.pk).exists()
+    person.refresh_from_db()
+    assert person.organisation_id == plain.pk
+
+
+def test_a_several_record_merge_locks_every_row_at_once_in_primary_key_order(officer, monkeypatch):
+    from django.db import connection
+    from django.db.models import QuerySet
+    from django.test.utils import CaptureQueriesContext
+
+    locks = []
+    real_select_for_update = QuerySet.select_for_update
+
+    def record(self, *args, **kwargs):
+        queryset = real_select_for_update(self, *args, **kwargs)
+        if self.model is Person:
+            locks.append(queryset)
+        return queryset
+
+    monkeypatch.setattr(QuerySet, "select_for_update", record)
+    people = [PersonFactory(email=None) for _ in range(4)]
+    survivor = people[2]
+    with CaptureQueriesContext(connection) as queries:
+        services.people_merge(survivor=survivor, duplicates=[people[3], people[0]], user=officer)
+    assert len(locks) == 1, "every row is locked at once, not pair by pair"
+    ordered = 'ORDER BY "contacts_person"."id" ASC'
+    lock_sql = [q["sql"] for q in queries.captured_queries if ordered in q["sql"]]
+    assert len(lock_sql) == 1
+    for pk in (people[0].pk, people[2].pk, people[3].pk):
+        assert str(pk) in lock_sql[0].split(" IN ", 1)[1]
+    if connection.vendor == "postgresql":
+        assert "FOR UPDATE" in lock_sql[0]
+
+
+def test_it_refuses_a_merge_of_several_that_includes_the_survivor(pair, officer):
+    survivor, duplicate = pair
+    with pytest.raises(ValidationError):
+        services.organisations_merge(
+            survivor=survivor, duplicates=[duplicate, survivor], user=officer
+        )
+    assert Organisation.objects.filter(pk=duplicate.pk).exists()

@@ -1,10 +1,10 @@
-"""`manage.py apply_retention [--dry-run]`: the retention rule of contacts.retention."""
+"""`manage.py apply_retention [--dry-run]`: the retention rule of contacts.privacy.retention."""
 
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from contacts import retention
+from contacts.privacy import retention
 
 
 class Command(BaseCommand):

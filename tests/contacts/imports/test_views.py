@@ -13,7 +13,7 @@ from core.models import JobStatus
 
 pytestmark = pytest.mark.django_db
 
-DATA = Path(__file__).parent / "data"
+DATA = Path(__file__).parent.parent / "data"
 UPLOAD = "/imports/"
 
 

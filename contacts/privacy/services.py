@@ -8,7 +8,7 @@ they hold on a person from their AppConfig.ready(), as they do for the timeline:
   an officer's export leaves out the confidential records they cannot see and says how many);
 - an eraser, `eraser(person) -> None`, run inside the erasure's transaction;
 - an activity check, `activity(cutoff) -> Q` on Person, true for people with activity in that
-  app since `cutoff`; the retention rule (contacts.retention) keeps those people.
+  app since `cutoff`; the retention rule (contacts.privacy.retention) keeps those people.
 
 Erasure anonymises; it does not delete. The person's row stays (as "Erased person", no contact
 details, no marketing consent, do-not-contact) so the records that count towards evidence

@@ -4,7 +4,7 @@ Mixed into contacts.api.views.PersonViewSet:
 - `GET /api/v1/people/{id}/export/`: officers and admins; everything held on the person as a
   JSON attachment. Each export is recorded in the audit trail ("access").
 - `POST /api/v1/people/{id}/erase/`: admins only; anonymises the person (see
-  contacts.privacy.person_erase) and answers with the erased record.
+  contacts.privacy.services.person_erase) and answers with the erased record.
 """
 
 from typing import Any
@@ -18,7 +18,7 @@ from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from contacts import privacy
+from contacts.privacy import services
 from core import roles
 
 
@@ -50,7 +50,7 @@ class PersonPrivacyActions:
     def export(self, request: Request, pk: str | None = None) -> Response:
         """Everything held on the person (subject access), as a JSON attachment."""
         person = self.get_object()  # type: ignore[attr-defined]
-        data = privacy.person_export_logged(person=person, user=request.user)
+        data = services.person_export_logged(person=person, user=request.user)
         response = Response(data)
         response["Content-Disposition"] = f'attachment; filename="{export_filename(person.pk)}"'
         response["Cache-Control"] = "no-store"
@@ -66,5 +66,5 @@ class PersonPrivacyActions:
     @action(detail=True, methods=["post"], permission_classes=[AdminOnly])
     def erase(self, request: Request, pk: str | None = None) -> Response:
         """Anonymise the person (admins only). Erasing someone already erased changes nothing."""
-        person = privacy.person_erase(person=self.get_object(), user=request.user)  # type: ignore[attr-defined]
-        return Response({"id": person.pk, "erased_at": privacy.iso(person.erased_at)})
+        person = services.person_erase(person=self.get_object(), user=request.user)  # type: ignore[attr-defined]
+        return Response({"id": person.pk, "erased_at": services.iso(person.erased_at)})

@@ -1,7 +1,8 @@
 """The retention rule for personal data (UK GDPR storage limitation, SPEC §4).
 
-A person is anonymised, by the same erasure as a request (contacts.privacy.person_erase),
-when for PERSONAL_DATA_RETENTION_DAYS (default 2190, six years) they have had no activity:
+A person is anonymised, by the same erasure as a request
+(contacts.privacy.services.person_erase), when for PERSONAL_DATA_RETENTION_DAYS (default
+2190, six years) they have had no activity:
 
 - their record has not been created or changed (Person.updated), and
 - no app above contacts reports activity since then: engagement counts a registration created
@@ -16,7 +17,7 @@ Kept whatever their age:
   Erasing them on request still works.
 
 PERSONAL_DATA_RETENTION_DAYS=0 turns the rule off. The monthly task
-(contacts.privacy_tasks.apply_retention) and `manage.py apply_retention [--dry-run]` run it;
+(contacts.privacy.tasks.apply_retention) and `manage.py apply_retention [--dry-run]` run it;
 each person is erased in their own transaction, so a run stopped half-way keeps what it did
 and the next run carries on; erasing someone already erased changes nothing.
 """
@@ -29,8 +30,8 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from contacts import privacy
 from contacts.models import Person
+from contacts.privacy import services
 
 
 @dataclass
@@ -59,7 +60,7 @@ def retention_cutoff(*, now: datetime.datetime | None = None) -> datetime.dateti
 def stale_people(*, cutoff: datetime.datetime) -> QuerySet[Person]:
     """People with no activity since `cutoff` whom the rule anonymises (see the docstring)."""
     people = Person.objects.filter(erased_at__isnull=True, do_not_contact=False, updated__lt=cutoff)
-    for activity in privacy.activity_checks():
+    for activity in services.activity_checks():
         people = people.exclude(activity(cutoff))
     return people.order_by("pk")
 
@@ -83,6 +84,6 @@ def apply_retention(
             person = stale_people(cutoff=cutoff).filter(pk=person_id).select_for_update().first()
             if person is None:
                 continue
-            privacy.person_erase(person=person, user=None, reason="retention")
+            services.person_erase(person=person, user=None, reason="retention")
         run.person_ids.append(person_id)
     return run

@@ -1,4 +1,4 @@
-"""Background job for the personal-data retention rule (SPEC §4; see contacts.retention).
+"""Background job for the personal-data retention rule (SPEC §4; see contacts.privacy.retention).
 
 Imported by contacts.tasks so Celery's autodiscovery registers it; scheduled monthly by
 CELERY_BEAT_SCHEDULE["contacts-personal-data-retention"].
@@ -6,7 +6,7 @@ CELERY_BEAT_SCHEDULE["contacts-personal-data-retention"].
 
 from celery import shared_task
 
-from contacts import retention
+from contacts.privacy import retention
 
 
 @shared_task(name="contacts.apply_retention", ignore_result=True)

@@ -13,9 +13,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.views.generic import TemplateView
 
-from contacts import privacy, selectors
-from contacts.api.privacy import export_filename
-from contacts.views import linked_records
+from contacts import selectors
+from contacts.privacy import services
+from contacts.privacy.api import export_filename
 from core import roles
 from core.permissions import RoleRequiredMixin
 
@@ -27,7 +27,7 @@ class PersonExportView(RoleRequiredMixin, TemplateView):
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         person = get_object_or_404(selectors.person_list(), pk=self.kwargs["pk"])
-        data = privacy.person_export_logged(person=person, user=request.user)
+        data = services.person_export_logged(person=person, user=request.user)
         response = HttpResponse(
             json.dumps(data, indent=2, ensure_ascii=False, cls=DjangoJSONEncoder),
             content_type="application/json; charset=utf-8",
@@ -49,7 +49,7 @@ class PersonEraseView(RoleRequiredMixin, TemplateView):
         return {
             **super().get_context_data(**kwargs),
             "person": person,
-            "linked": linked_records(person),
+            "linked": selectors.linked_records(person),
         }
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
@@ -57,6 +57,6 @@ class PersonEraseView(RoleRequiredMixin, TemplateView):
         if person.erased_at is not None:
             messages.info(request, "This person's data was erased already")
         else:
-            privacy.person_erase(person=person, user=request.user)
+            services.person_erase(person=person, user=request.user)
             messages.success(request, "Personal data erased: the record now reads 'Erased person'")
         return redirect("pages-person-detail", pk=person.pk)

@@ -15,7 +15,7 @@ from tests.brokers import require_broker, reset_producers
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-DATA = Path(__file__).parent / "data"
+DATA = Path(__file__).parent.parent / "data"
 
 
 def upload(name: str) -> SimpleUploadedFile:

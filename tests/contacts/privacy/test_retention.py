@@ -1,5 +1,5 @@
-"""The personal-data retention rule (SPEC §4, contacts.retention): people with no activity for
-PERSONAL_DATA_RETENTION_DAYS are anonymised by the same erasure as a request."""
+"""The personal-data retention rule (SPEC §4, contacts.privacy.retention): people with no
+activity for PERSONAL_DATA_RETENTION_DAYS are anonymised by the same erasure as a request."""
 
 import datetime
 from io import StringIO
@@ -10,9 +10,9 @@ from django.conf import settings
 from django.core.management import call_command
 from django.utils import timezone
 
-from contacts import retention
 from contacts.models import Person
-from contacts.privacy_tasks import apply_retention as apply_retention_task
+from contacts.privacy import retention
+from contacts.privacy.tasks import apply_retention as apply_retention_task
 from engagement.models import Registration
 from tests.factories import PersonFactory
 from tests.factories_capture import InteractionFactory
