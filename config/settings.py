@@ -129,9 +129,9 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "home"
-LOGOUT_REDIRECT_URL = "login"
+LOGIN_URL = "core:login"
+LOGIN_REDIRECT_URL = "engagement:home"
+LOGOUT_REDIRECT_URL = "core:login"
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"

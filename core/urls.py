@@ -3,8 +3,10 @@ from django.urls import path
 
 from core import views
 
-# Not namespaced: LOGIN_URL, the templates and django.contrib.auth name these "login",
-# "logout" and "healthz".
+# URL names follow one pattern, <app>:<thing>-<action> (or the page's own name where it has
+# no action); settings.LOGIN_URL names core:login.
+app_name = "core"
+
 urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),

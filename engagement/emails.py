@@ -29,15 +29,17 @@ KINDS = frozenset(SUBJECTS)
 
 
 def privacy_url() -> str:
-    return settings.SITE_URL + reverse("privacy-notice")
+    return settings.SITE_URL + reverse("core:privacy-notice")
 
 
 def event_url(event: Event) -> str:
-    return settings.SITE_URL + reverse("public-event", kwargs={"slug": event.slug})
+    return settings.SITE_URL + reverse("engagement:public-event", kwargs={"slug": event.slug})
 
 
 def cancel_url(registration: Registration) -> str:
-    return settings.SITE_URL + reverse("public-cancel", kwargs={"token": registration.cancel_token})
+    return settings.SITE_URL + reverse(
+        "engagement:public-cancel", kwargs={"token": registration.cancel_token}
+    )
 
 
 def _location(event: Event) -> str:

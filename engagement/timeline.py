@@ -155,7 +155,7 @@ def _entry(registration: Registration, can_open: bool) -> TimelineEntry:
         kind=KIND,
         key=registration.pk,
         title=f"{registration.person}: {event.title} ({status})",
-        url=reverse("event-detail", kwargs={"pk": event.pk}) if can_open else "",
+        url=reverse("engagement:event-detail", kwargs={"pk": event.pk}) if can_open else "",
         summary=f"{event.get_kind_display()}, {starts:%-d %B %Y %H:%M}",
         tags=[event.kind, status],
     )

@@ -2,6 +2,8 @@ from django.urls import path
 
 from engagement.views import events, interactions
 
+app_name = "engagement"
+
 urlpatterns = [
     path("events/", events.EventListView.as_view(), name="event-list"),
     path("events/calendar/", events.EventCalendarView.as_view(), name="event-calendar"),

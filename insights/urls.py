@@ -5,7 +5,7 @@ from insights import views
 app_name = "insights"
 
 urlpatterns: list = [
-    path("log/", views.LogInteractionView.as_view(), name="log"),
+    path("log/", views.LogInteractionView.as_view(), name="interaction-log"),
     path("insights/", views.InsightListView.as_view(), name="insight-list"),
     path(
         "insights/theme-counts/",

@@ -117,7 +117,9 @@ class LogInteractionView(RoleRequiredMixin, View):
                     counts.append(f"{len(action_rows)} action{'s'[: len(action_rows) - 1]}")
                 extra = f" with {' and '.join(counts)}" if counts else ""
                 messages.success(request, f"1-2-1 recorded{extra}")
-                return HttpResponseRedirect(reverse("interaction-detail", args=[interaction.pk]))
+                return HttpResponseRedirect(
+                    reverse("engagement:interaction-detail", args=[interaction.pk])
+                )
         return self._render(
             request,
             parts,
@@ -295,7 +297,7 @@ class InsightEditView(RoleRequiredMixin, View):
             else:
                 messages.success(request, "Insight updated")
                 if insight.interaction_id:
-                    target = reverse("interaction-detail", args=[insight.interaction_id])
+                    target = reverse("engagement:interaction-detail", args=[insight.interaction_id])
                     return HttpResponseRedirect(f"{target}#insight-{insight.pk}")
                 return HttpResponseRedirect(reverse("insights:insight-detail", args=[insight.pk]))
         return self._render(request, insight, form, groups, retired, status=400)

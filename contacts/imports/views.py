@@ -44,7 +44,7 @@ class ImportUploadView(RoleRequiredMixin, TemplateView):
                     dry_run=form.cleaned_data["dry_run"],
                     user=request.user,
                 )
-                return redirect("pages-import-detail", pk=job.pk)
+                return redirect("contacts:import-detail", pk=job.pk)
             except ValidationError as exc:
                 for field_name, problems in exc.message_dict.items():
                     form.add_error(field_name if field_name in form.fields else None, problems)
@@ -80,8 +80,8 @@ class ImportDetailView(RoleRequiredMixin, TemplateView):
             repeat = jobs.import_repeat(job=job, user=request.user)
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
-            return redirect("pages-import-detail", pk=job.pk)
-        return redirect("pages-import-detail", pk=repeat.pk)
+            return redirect("contacts:import-detail", pk=job.pk)
+        return redirect("contacts:import-detail", pk=repeat.pk)
 
 
 class ImportProgressView(RoleRequiredMixin, TemplateView):

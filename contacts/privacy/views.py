@@ -59,4 +59,4 @@ class PersonEraseView(RoleRequiredMixin, TemplateView):
         else:
             services.person_erase(person=person, user=request.user)
             messages.success(request, "Personal data erased: the record now reads 'Erased person'")
-        return redirect("pages-person-detail", pk=person.pk)
+        return redirect("contacts:person-detail", pk=person.pk)

@@ -115,7 +115,7 @@ class MergeView(RoleRequiredMixin, TemplateView):
             # Someone merged or deleted them meanwhile (or the page was sent twice).
             messages.info(request, "Those records have been merged or deleted already")
             duplicates = "organisation" if self.kind == "organisations" else "person"
-            return redirect(f"pages-{duplicates}-duplicates")
+            return redirect(f"contacts:{duplicates}-duplicates")
         form = contact_forms.MergeForm(request.POST, records=records, describe=_describe)
         if not form.is_valid():
             return self.render_choice(records, form)
@@ -139,6 +139,8 @@ class MergeView(RoleRequiredMixin, TemplateView):
         noun = "record" if merged == 1 else "records"
         messages.success(request, f"{merged} {noun} merged into {survivor}")
         detail = (
-            "pages-organisation-detail" if self.kind == "organisations" else "pages-person-detail"
+            "contacts:organisation-detail"
+            if self.kind == "organisations"
+            else "contacts:person-detail"
         )
         return redirect(detail, pk=survivor.pk)

@@ -165,7 +165,7 @@ class OrganisationFormView(RoleRequiredMixin, TemplateView):
                         organisation=organisation, data=data, tags=tags, user=request.user
                     )
                     messages.success(request, f"{saved.name} was updated")
-                return redirect("pages-organisation-detail", pk=saved.pk)
+                return redirect("contacts:organisation-detail", pk=saved.pk)
             except ValidationError as exc:
                 contact_forms.add_service_errors(form, exc)
         # The failed update changed the instance in memory only; show the stored record.

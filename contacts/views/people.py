@@ -100,7 +100,7 @@ class PersonFormView(RoleRequiredMixin, TemplateView):
             f"This person's personal data was erased on "
             f"{timezone.localtime(person.erased_at):%-d %B %Y}, so the record cannot be edited",
         )
-        return redirect("pages-person-detail", pk=person.pk)
+        return redirect("contacts:person-detail", pk=person.pk)
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         person = self.get_person()
@@ -130,7 +130,7 @@ class PersonFormView(RoleRequiredMixin, TemplateView):
                 else:
                     saved = services.person_update(person=person, data=form.cleaned_data)
                     messages.success(request, f"{saved.full_name} was updated")
-                return redirect("pages-person-detail", pk=saved.pk)
+                return redirect("contacts:person-detail", pk=saved.pk)
             except ValidationError as exc:
                 contact_forms.add_service_errors(form, exc)
         return self.render_to_response(

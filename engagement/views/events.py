@@ -129,7 +129,7 @@ class EventCreateView(OrganiserView):
                 _add_errors(form, exc)
             else:
                 messages.success(request, f"Event “{event.title}” created")
-                return redirect("event-detail", pk=event.pk)
+                return redirect("engagement:event-detail", pk=event.pk)
         return render(request, "engagement/events/form.html", {"form": form})
 
 
@@ -154,7 +154,7 @@ class EventEditView(OrganiserView):
                 _add_errors(form, exc)
             else:
                 messages.success(request, "Event updated")
-                return redirect("event-detail", pk=pk)
+                return redirect("engagement:event-detail", pk=pk)
         return render(request, "engagement/events/form.html", {"form": form, "event": event})
 
 
@@ -162,7 +162,7 @@ class EventDetailView(OrganiserView):
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         event = self.event(pk)
         public_url = request.build_absolute_uri(
-            reverse("public-event", kwargs={"slug": event.slug})
+            reverse("engagement:public-event", kwargs={"slug": event.slug})
         )
         return render(
             request,
@@ -184,7 +184,7 @@ class EventPublishView(OrganiserView):
             messages.error(request, " ".join(exc.messages))
         else:
             messages.success(request, f"“{event.title}” is published and open for sign-ups")
-        return redirect("event-detail", pk=pk)
+        return redirect("engagement:event-detail", pk=pk)
 
 
 class EventCancelView(OrganiserView):
@@ -196,7 +196,7 @@ class EventCancelView(OrganiserView):
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         event = event_services.event_cancel(event=self.event(pk))
         messages.success(request, f"“{event.title}” is cancelled; everyone registered is told")
-        return redirect("event-detail", pk=pk)
+        return redirect("engagement:event-detail", pk=pk)
 
 
 class RegistrationListView(OrganiserView):
@@ -244,7 +244,7 @@ class RegistrationCancelView(OrganiserView):
             registration=self.registration(pk, registration_pk), by_organiser=True
         )
         messages.success(request, f"{registration.person}’s registration is cancelled")
-        return redirect("event-registrations", pk=pk)
+        return redirect("engagement:event-registrations", pk=pk)
 
 
 class CheckInView(OrganiserView):
@@ -302,7 +302,7 @@ class CheckInView(OrganiserView):
             messages.success(request, f"{registration.person} checked in")
         query = urlencode({"q": request.POST.get("q", "")}) if request.POST.get("q") else ""
         return redirect(
-            reverse("event-check-in", kwargs={"pk": pk}) + (f"?{query}" if query else "")
+            reverse("engagement:event-check-in", kwargs={"pk": pk}) + (f"?{query}" if query else "")
         )
 
 
@@ -440,7 +440,9 @@ def public_event(request: HttpRequest, slug: str) -> HttpResponse:
             },
         )
     # A new sign-up sees its own confirmation, whose address carries its own cancel token.
-    return redirect("public-registered", slug=event.slug, token=registration.cancel_token)
+    return redirect(
+        "engagement:public-registered", slug=event.slug, token=registration.cancel_token
+    )
 
 
 @never_cache

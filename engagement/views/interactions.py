@@ -176,7 +176,9 @@ class InteractionEditView(RoleRequiredMixin, View):
                         form.add_error(field if field in form.fields else None, message)
             else:
                 messages.success(request, "Changes saved")
-                return HttpResponseRedirect(reverse("interaction-detail", args=[interaction.pk]))
+                return HttpResponseRedirect(
+                    reverse("engagement:interaction-detail", args=[interaction.pk])
+                )
         return self._render(request, interaction, form, status=400)
 
     def _render(
