@@ -42,16 +42,6 @@ class AccountManagerChoiceField(forms.ModelChoiceField):  # type: ignore[type-ar
         return str(obj.get_full_name() or obj.get_username())
 
 
-def add_service_errors(form: forms.Form, exc: ValidationError) -> None:
-    """Put a service's ValidationError on the form: on the field it names when the form has
-    that field, otherwise at the top of the form."""
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc.messages)
-        return
-    for name, messages in exc.message_dict.items():
-        form.add_error(name if name in form.fields else None, messages)
-
-
 class OrganisationForm(forms.Form):
     name = forms.CharField(
         max_length=255,

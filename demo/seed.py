@@ -714,13 +714,12 @@ SAYINGS: dict[str, list[Saying]] = {
 # another side (a bus that never comes is a recruitment problem too), so its quote fits every
 # theme it is filed under.
 RELATED_SUB_THEMES: dict[str, tuple[str, ...]] = {
-    "premises": ("growth-plans",),
     "skilled-labour": ("recruitment", "training-provision"),
     "housing": ("recruitment", "cost-of-living"),
     "transport": ("recruitment",),
     "cost-of-living": ("housing",),
     "recruitment": ("skilled-labour",),
-    "growth-plans": ("premises", "access-to-finance"),
+    "growth-plans": ("access-to-finance",),
     "access-to-finance": ("investment-readiness",),
     "exporting": ("market-trends",),
     "apprenticeships": ("training-provision",),

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from core import roles
+from core.forms import add_service_errors
 from engagement import selectors
 from engagement.models import Action, ActionStatus, Event, Interaction, Registration
 from engagement.roles import EVENT_READERS
@@ -56,9 +57,7 @@ class InteractionAdminForm(forms.ModelForm):  # type: ignore[type-arg]
             participation_level=cleaned.get("participation_level") or "",
             officer=cleaned.get("officer"),
         )
-        for name, messages in errors.items():
-            if name not in self.errors:  # one complaint per field
-                self.add_error(name if name in self.fields else None, messages)
+        add_service_errors(self, errors, once=True)
         return cleaned
 
 
@@ -135,9 +134,7 @@ class ActionAdminForm(forms.ModelForm):  # type: ignore[type-arg]
             assignee=cleaned.get("assignee") or cleaned.get("created_by"),
             organisation=cleaned.get("organisation"),
         )
-        for name, messages in errors.items():
-            if name not in self.errors:  # one complaint per field
-                self.add_error(name if name in self.fields else None, messages)
+        add_service_errors(self, errors, once=True)
         return cleaned
 
 
@@ -214,9 +211,8 @@ class EventAdminForm(forms.ModelForm):  # type: ignore[type-arg]
     def _post_clean(self) -> None:
         super()._post_clean()  # type: ignore[misc]  # the instance now holds the form's values
         rules = event_services.event_rules(self.instance, previous_status=self.stored_status)
-        for name, messages in rules.items():
-            if name not in self.errors:  # one complaint per field (the slug's may be there)
-                self.add_error(name if name in self.fields else None, messages)
+        # One complaint per field (the slug's may be there already).
+        add_service_errors(self, rules, once=True)
 
 
 @admin.register(Event)

@@ -8,6 +8,7 @@ from django.utils import timezone
 from contacts.models import Organisation, normalise_name
 from contacts.validators import normalise_company_number
 from core import limits
+from core.forms import add_service_errors
 from engagement.models import Event, EventKind, InteractionKind, ParticipationLevel
 from engagement.services import events as event_services
 
@@ -127,9 +128,10 @@ class EventForm(forms.ModelForm):  # type: ignore[type-arg]
             "registration_closes_at",
         ):
             setattr(candidate, name, data.get(name))
-        for name, messages in event_services.event_rules(candidate).items():
-            if name in self.fields and name not in self.errors:
-                self.add_error(name, messages)
+        rules = event_services.event_rules(candidate)
+        add_service_errors(
+            self, {name: rules[name] for name in rules if name in self.fields}, once=True
+        )
         return data
 
     def clean_host(self) -> Organisation | None:

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.views import View
 
 from core import roles
+from core.forms import add_service_errors
 from core.models import JobStatus
 from core.permissions import RoleRequiredMixin
 from evidence import exports, selectors, services
@@ -87,8 +88,7 @@ class SummaryRequestView(RoleRequiredMixin, View):
             try:
                 summary = services.summary_request(requested_by=request.user, **form.cleaned_data)
             except ValidationError as exc:
-                for field, errors in exc.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
+                add_service_errors(form, exc)
             else:
                 # No flash message: the job may finish before the next page is drawn, and a
                 # finished report must not say it is being built. The progress page, shown

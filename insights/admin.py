@@ -9,6 +9,7 @@ from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from core.forms import add_service_errors
 from insights import selectors, services
 from insights.models import Insight, Theme
 
@@ -26,9 +27,7 @@ class ThemeAdminForm(forms.ModelForm):  # type: ignore[type-arg]
             name=cleaned.get("name") or "",
             parent=cleaned.get("parent"),
         )
-        for field, messages in services.theme_errors(theme=candidate).items():
-            for message in messages:
-                self.add_error(field if field in self.fields else None, message)
+        add_service_errors(self, services.theme_errors(theme=candidate))
         return cleaned
 
 
@@ -94,10 +93,7 @@ class InsightAdminForm(forms.ModelForm):  # type: ignore[type-arg]
             recorded_on=cleaned.get("recorded_on"),
             organisation=cleaned.get("organisation"),
         )
-        for field, messages in errors.items():
-            for message in messages:
-                if field not in self.errors:
-                    self.add_error(field if field in self.fields else None, message)
+        add_service_errors(self, errors, once=True)
         return cleaned
 
 

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.views import View
 
 from core import limits, roles
+from core.forms import add_service_errors
 from core.permissions import RoleRequiredMixin
 from engagement.models import InteractionKind, ParticipationLevel
 from insights import forms, selectors, services
@@ -291,9 +292,7 @@ class InsightEditView(RoleRequiredMixin, View):
             try:
                 services.insight_update(insight=insight, data=data, themes=themes)
             except ValidationError as error:
-                for field, field_messages in error.message_dict.items():
-                    for message in field_messages:
-                        form.add_error(field if field in form.fields else None, message)
+                add_service_errors(form, error)
             else:
                 messages.success(request, "Insight updated")
                 if insight.interaction_id:
@@ -311,11 +310,6 @@ class InsightEditView(RoleRequiredMixin, View):
         retired: Any,
         status: int = 200,
     ) -> HttpResponse:
-        errors = [
-            {"text": message, "href": f"#id_insight-{name}" if name != "__all__" else "#id_insight"}
-            for name, field_errors in form.errors.items()
-            for message in field_errors
-        ]
         return render(
             request,
             "insights/insight_edit.html",
@@ -328,7 +322,6 @@ class InsightEditView(RoleRequiredMixin, View):
                 "attributions": Attribution.choices,
                 "severities": forms.SEVERITY_CHOICES,
                 "show_errors": True,
-                "errors": errors,
             },
             status=status,
         )

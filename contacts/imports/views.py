@@ -13,6 +13,7 @@ from contacts.imports import forms, jobs, parsing
 from contacts.models import ImportFormat, ImportJob, ImportKind
 from core import roles
 from core.csv import csv_download
+from core.forms import add_service_errors
 from core.models import JobStatus
 from core.permissions import RoleRequiredMixin
 
@@ -46,8 +47,7 @@ class ImportUploadView(RoleRequiredMixin, TemplateView):
                 )
                 return redirect("contacts:import-detail", pk=job.pk)
             except ValidationError as exc:
-                for field_name, problems in exc.message_dict.items():
-                    form.add_error(field_name if field_name in form.fields else None, problems)
+                add_service_errors(form, exc)
         return self.render_to_response(self.get_context_data(form=form))
 
 

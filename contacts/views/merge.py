@@ -13,6 +13,7 @@ from contacts import selectors, services
 from contacts.models import Organisation, Person
 from contacts.views import common
 from core import limits
+from core.forms import add_service_errors
 from core.permissions import RoleRequiredMixin
 
 
@@ -127,7 +128,7 @@ class MergeView(RoleRequiredMixin, TemplateView):
         try:
             survivor = merge(survivor=survivor, duplicates=others, user=request.user)
         except ValidationError as exc:
-            contact_forms.add_service_errors(form, exc)
+            add_service_errors(form, exc)
             return self.render_choice(self.records(request.POST), form)
         except PermissionDenied as exc:
             # SPEC §1: refused with a 403 that says an admin must do it; nothing moved.

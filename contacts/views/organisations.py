@@ -16,6 +16,7 @@ from contacts.filtersets import OrganisationFilterSet
 from contacts.models import Organisation, Tag
 from contacts.views import common
 from core import roles
+from core.forms import add_service_errors
 from core.permissions import RoleRequiredMixin
 
 PEOPLE_ON_ORGANISATION_PAGE = 10
@@ -167,6 +168,6 @@ class OrganisationFormView(RoleRequiredMixin, TemplateView):
                     messages.success(request, f"{saved.name} was updated")
                 return redirect("contacts:organisation-detail", pk=saved.pk)
             except ValidationError as exc:
-                contact_forms.add_service_errors(form, exc)
+                add_service_errors(form, exc)
         # The failed update changed the instance in memory only; show the stored record.
         return self.render_to_response({"form": form, "organisation": self.get_organisation()})

@@ -16,6 +16,7 @@ from contacts.filtersets import PersonFilterSet
 from contacts.models import Organisation, Person
 from contacts.views import common
 from core import limits
+from core.forms import add_service_errors
 from core.permissions import RoleRequiredMixin
 
 
@@ -132,7 +133,7 @@ class PersonFormView(RoleRequiredMixin, TemplateView):
                     messages.success(request, f"{saved.full_name} was updated")
                 return redirect("contacts:person-detail", pk=saved.pk)
             except ValidationError as exc:
-                contact_forms.add_service_errors(form, exc)
+                add_service_errors(form, exc)
         return self.render_to_response(
             {"form": form, "person": self.get_person(), "for_organisation": organisation}
         )

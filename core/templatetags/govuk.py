@@ -11,6 +11,8 @@ from django.core.paginator import Page
 from django.forms.boundfield import BoundField
 from django.utils.safestring import SafeString
 
+from core.forms import error_summary_items
+
 register = template.Library()
 
 _INPUT_CLASS = {
@@ -94,37 +96,10 @@ def choice_items(field: BoundField) -> list[dict[str, Any]]:
     return items
 
 
-def _form_errors(form: Any, items: list[dict[str, str]]) -> None:
-    if form is None:
-        return
-    if isinstance(form, forms.BaseFormSet):
-        for error in form.non_form_errors():
-            items.append({"href": f"#{form.prefix}", "text": str(error)})
-        for member in form.forms:
-            _form_errors(member, items)
-        return
-    if not getattr(form, "is_bound", False) or not form.errors:
-        return
-    fields = list(form)
-    first = f"#{fields[0].auto_id}" if fields else "#main-content"
-    for error in form.non_field_errors():
-        items.append({"href": first, "text": str(error)})
-    for field in fields:
-        for error in field.errors:
-            items.append({"href": f"#{field.auto_id}", "text": str(error)})
-
-
 @register.simple_tag
 def govuk_errors(*forms_or_formsets: Any) -> list[dict[str, str]]:
     """Every error of the given forms and formsets as {"href", "text"}, in page order."""
-    items: list[dict[str, str]] = []
-    for form in forms_or_formsets:
-        if isinstance(form, list | tuple):
-            for member in form:
-                _form_errors(member, items)
-        else:
-            _form_errors(form, items)
-    return items
+    return error_summary_items(*forms_or_formsets)
 
 
 @register.filter

@@ -18,6 +18,7 @@ from django.views import View
 from django.views.decorators.cache import never_cache
 
 from core import limits, roles
+from core.forms import add_service_errors
 from core.permissions import RoleRequiredMixin
 from engagement import ratelimit, selectors
 from engagement.filtersets import EventFilterSet
@@ -39,13 +40,6 @@ def _error_list(errors: ValidationError) -> dict[str, list[str]]:
     if hasattr(errors, "error_dict"):
         return errors.message_dict
     return {"__all__": errors.messages}
-
-
-def _add_errors(form: Any, exc: ValidationError) -> None:
-    for field, field_messages in _error_list(exc).items():
-        target = field if field in form.fields else None
-        for message in field_messages:
-            form.add_error(target, message)
 
 
 # --- Organiser pages -------------------------------------------------------------------------
@@ -126,7 +120,7 @@ class EventCreateView(OrganiserView):
             try:
                 event = event_services.event_create(data=data, user=request.user)
             except ValidationError as exc:
-                _add_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 messages.success(request, f"Event “{event.title}” created")
                 return redirect("engagement:event-detail", pk=event.pk)
@@ -151,7 +145,7 @@ class EventEditView(OrganiserView):
             try:
                 event_services.event_update(event=event, data=form.event_data())
             except ValidationError as exc:
-                _add_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 messages.success(request, "Event updated")
                 return redirect("engagement:event-detail", pk=pk)
@@ -424,7 +418,7 @@ def public_event(request: HttpRequest, slug: str) -> HttpResponse:
             request, event, form, status=409 if exc.code == "full" else 400, refused=exc.messages[0]
         )
     except ValidationError as exc:
-        _add_errors(form, exc)
+        add_service_errors(form, exc)
         return _public_page(request, event, form)
     if not created:
         # Whoever typed the email may not be its owner: the answer carries no token, name or

@@ -22,6 +22,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
 
 from core import limits, roles
+from core.forms import add_service_errors
 from core.permissions import RoleRequiredMixin
 from engagement import selectors
 from engagement.filtersets import InteractionFilterSet
@@ -171,9 +172,7 @@ class InteractionEditView(RoleRequiredMixin, View):
             try:
                 services.interaction_update(interaction=interaction, data=dict(form.cleaned_data))
             except ValidationError as error:
-                for field, field_messages in error.message_dict.items():
-                    for message in field_messages:
-                        form.add_error(field if field in form.fields else None, message)
+                add_service_errors(form, error)
             else:
                 messages.success(request, "Changes saved")
                 return HttpResponseRedirect(
@@ -184,18 +183,12 @@ class InteractionEditView(RoleRequiredMixin, View):
     def _render(
         self, request: HttpRequest, interaction: Any, form: Any, status: int = 200
     ) -> HttpResponse:
-        errors = [
-            {"text": message, "href": f"#id_{name}" if name != "__all__" else "#id_title"}
-            for name, field_errors in form.errors.items()
-            for message in field_errors
-        ]
         return render(
             request,
             "engagement/interaction_edit.html",
             {
                 "interaction": interaction,
                 "form": form,
-                "errors": errors,
                 "interaction_kinds": InteractionKind.choices,
                 "participation_levels": ParticipationLevel.choices,
             },

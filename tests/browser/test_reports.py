@@ -115,7 +115,7 @@ def test_an_officer_requests_a_summary_with_an_accessible_form(page, live_server
     assert_accessible(page)
     shoot(page, "request-errors")
     page.fill("#id_period_end", "2026-02-28")
-    page.check("#id_themes_0")
+    page.check("#id_themes")
     page.get_by_role("button", name="Request the evidence report").click()
     page.wait_for_load_state("networkidle")
     # Tasks run in-process here: the summary is ready as soon as it is requested.
