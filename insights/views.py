@@ -187,8 +187,12 @@ def _parse_cursor(value: str | None) -> tuple[datetime.date, int] | None:
         return None
 
 
+def _active_filters(request: HttpRequest) -> int:
+    return sum(1 for key, value in request.GET.items() if key != "before" and value)
+
+
 def _is_filtered(request: HttpRequest) -> bool:
-    return any(value for key, value in request.GET.items() if key != "before")
+    return _active_filters(request) > 0
 
 
 class InsightListView(RoleRequiredMixin, View):
@@ -232,6 +236,7 @@ class InsightListView(RoleRequiredMixin, View):
                 "next_url": f"?{query.urlencode()}" if more else "",
                 "first_url": first_url if before else "",
                 "filtered": _is_filtered(request),
+                "active_filters": _active_filters(request),
             },
         )
 
