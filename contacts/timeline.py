@@ -25,10 +25,13 @@ class TimelineEntry:
     tags: list[str] = field(default_factory=list)
     confidential: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
+    # Entries of this kind on one day read in the order they were recorded (the insights of
+    # a 1-2-1: first above second) while the timeline runs newest first: the key is negated.
+    oldest_first: bool = False
 
     @property
     def sort_key(self) -> tuple[datetime.date, str, int]:
-        return (self.date, self.kind, self.key)
+        return (self.date, self.kind, -self.key if self.oldest_first else self.key)
 
 
 # provider(organisation, user, before, limit) -> up to `limit` entries, newest first, strictly

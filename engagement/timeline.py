@@ -22,8 +22,9 @@ from engagement.models import ActionStatus, Interaction, Registration, Registrat
 Cursor = tuple[datetime.date, str, int] | None
 
 
-def before_q(*, before: Cursor, kind: str, date_field: str) -> Q:
-    """Rows whose (date, kind, id) sorts strictly before `before` (the timeline cursor)."""
+def before_q(*, before: Cursor, kind: str, date_field: str, oldest_first: bool = False) -> Q:
+    """Rows whose (date, kind, id) sorts strictly before `before` (the timeline cursor);
+    `oldest_first` for a kind whose entries use it (their cursor key is the negated id)."""
     if before is None:
         return Q()
     day, cursor_kind, key = before
@@ -31,7 +32,8 @@ def before_q(*, before: Cursor, kind: str, date_field: str) -> Q:
         return Q(**{f"{date_field}__lte": day})
     if kind > cursor_kind:
         return Q(**{f"{date_field}__lt": day})
-    return Q(**{f"{date_field}__lt": day}) | Q(**{date_field: day, "pk__lt": key})
+    same_day = {"pk__gt": -key} if oldest_first else {"pk__lt": key}
+    return Q(**{f"{date_field}__lt": day}) | Q(**{date_field: day, **same_day})
 
 
 def interactions_provider(

@@ -14,8 +14,10 @@ def insights_provider(
     queryset = (
         selectors.insight_list(user=user)
         .filter(organisation=organisation)
-        .filter(before_q(before=before, kind="insight", date_field="recorded_on"))
-        .order_by("-recorded_on", "-id")[:limit]
+        .filter(
+            before_q(before=before, kind="insight", date_field="recorded_on", oldest_first=True)
+        )
+        .order_by("-recorded_on", "id")[:limit]
     )
     return [
         TimelineEntry(
@@ -35,6 +37,7 @@ def insights_provider(
                 for theme in insight.themes.all()
             ],
             confidential=insight.confidential,
+            oldest_first=True,
             extra={
                 "insight_kind": insight.kind,
                 "insight_kind_label": insight.get_kind_display(),

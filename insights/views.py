@@ -2,10 +2,12 @@
 actions), and insight browsing and editing. The interaction's own pages are engagement's;
 insights adds its section to the interaction page (InsightsConfig.ready)."""
 
+import datetime
 from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -176,12 +178,27 @@ def _insight_filterset(request: HttpRequest) -> InsightFilterSet:
     )
 
 
+def _parse_cursor(value: str | None) -> tuple[datetime.date, int] | None:
+    """The insight list's `before` cursor, `<date>.<id>`; anything malformed means the start."""
+    day, _, key = (value or "").partition(".")
+    number = limits.parse_id(key)
+    try:
+        return (datetime.date.fromisoformat(day), number) if number is not None else None
+    except ValueError:
+        return None
+
+
+def _active_filters(request: HttpRequest) -> int:
+    return sum(1 for key, value in request.GET.items() if key != "before" and value)
+
+
 def _is_filtered(request: HttpRequest) -> bool:
-    return any(value for key, value in request.GET.items() if key != "before")
+    return _active_filters(request) > 0
 
 
 class InsightListView(RoleRequiredMixin, View):
-    """Insight browsing with the shared InsightFilterSet and keyset paging (`?before=<id>`).
+    """Insight browsing with the shared InsightFilterSet and keyset paging
+    (`?before=<date>.<id>`).
 
     The count by theme of the whole filtered set is loaded after the page, from
     InsightThemeCountsView: it reads every matching insight (hundreds of thousands at a
@@ -192,10 +209,14 @@ class InsightListView(RoleRequiredMixin, View):
 
     def get(self, request: HttpRequest) -> HttpResponse:
         filterset = _insight_filterset(request)
-        page = filterset.qs.order_by("-id")
-        before = limits.parse_id(request.GET.get("before"))
+        # Newest first by the date the view was given, then the last recorded first; the
+        # cursor is the last row's (date, id), so paging follows the same order (the model's
+        # insight_date_idx) without gaps or repeats.
+        page = filterset.qs.order_by("-recorded_on", "-id")
+        before = _parse_cursor(request.GET.get("before"))
         if before is not None:
-            page = page.filter(pk__lt=before)
+            day, key = before
+            page = page.filter(Q(recorded_on__lt=day) | Q(recorded_on=day, pk__lt=key))
         insights = list(page[: PAGE_SIZE + 1])
         more = len(insights) > PAGE_SIZE
         insights = insights[:PAGE_SIZE]
@@ -204,7 +225,7 @@ class InsightListView(RoleRequiredMixin, View):
         first_url = f"?{query.urlencode()}"
         counts_query = query.urlencode()
         if more:
-            query["before"] = str(insights[-1].pk)
+            query["before"] = f"{insights[-1].recorded_on.isoformat()}.{insights[-1].pk}"
         return render(
             request,
             "insights/insight_list.html",
@@ -216,6 +237,7 @@ class InsightListView(RoleRequiredMixin, View):
                 "next_url": f"?{query.urlencode()}" if more else "",
                 "first_url": first_url if before else "",
                 "filtered": _is_filtered(request),
+                "active_filters": _active_filters(request),
             },
         )
 

@@ -1,12 +1,3 @@
-// On a phone, start with the filter panel closed unless filters are applied, so results come
-// first. Without JavaScript the panel simply stays open.
-const phone = window.matchMedia("(max-width: 40.0525em)");
-for (const details of document.querySelectorAll("details[data-pv-collapse-on-phone]")) {
-  if (phone.matches && !details.hasAttribute("data-pv-active")) {
-    details.open = false;
-  }
-}
-
 // Organisation suggestions: as an officer types an organisation's name, offer matches from the
 // organisations API in the input's <datalist>. Names shared by several organisations are
 // offered as their company number, which the form accepts too. Without JavaScript the officer

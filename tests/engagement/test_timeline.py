@@ -66,3 +66,39 @@ def test_entries_link_to_their_records(officer):
     )
     assert "Barriers to growth: Premises" in by_key[("insight", insight.pk)].tags
     assert by_key[("insight", loose.pk)].url == f"/insights/{loose.pk}/"
+
+
+def test_the_insights_of_a_1_2_1_read_in_the_order_they_were_recorded(officer):
+    organisation = OrganisationFactory()
+    day = datetime.date(2025, 3, 4)
+    interaction = InteractionFactory(organisations=[organisation], occurred_on=day)
+    first, second, third = (
+        InsightFactory(organisation=organisation, interaction=interaction, recorded_on=day)
+        for _ in range(3)
+    )
+    newer = InteractionFactory(organisations=[organisation], occurred_on=day.replace(day=5))
+    later = InsightFactory(
+        organisation=organisation, interaction=newer, recorded_on=newer.occurred_on
+    )
+    # Small pages, so the cursor falls between the insights of one 1-2-1.
+    seen, cursor = [], None
+    while True:
+        entries, cursor = timeline.page(
+            organisation=organisation, user=officer, before=cursor, size=2
+        )
+        seen += [(entry.kind, entry.key) for entry in entries]
+        if cursor is None:
+            break
+    assert seen == [
+        ("interaction", newer.pk),
+        ("insight", later.pk),
+        ("interaction", interaction.pk),
+        ("insight", first.pk),
+        ("insight", second.pk),
+        ("insight", third.pk),
+    ]
+    # The cursor survives the round trip through the page's address.
+    entries, cursor = timeline.page(organisation=organisation, user=officer, before=None, size=4)
+    decoded = timeline.decode_cursor(timeline.encode_cursor(cursor))
+    rest, _ = timeline.page(organisation=organisation, user=officer, before=decoded, size=4)
+    assert [entry.key for entry in rest] == [second.pk, third.pk]

@@ -135,12 +135,43 @@ def test_bad_filter_values_on_the_page_never_cause_a_server_error(client_for, of
     assert client_for(officer).get(f"/insights/theme-counts/?{query}").status_code == 200
 
 
-def test_the_insight_page_pages_by_id(client_for, officer):
-    for _ in range(55):
-        InsightFactory()
+def _shown(html):
+    """The ids of the insight cards on a page, top to bottom."""
+    return [
+        int(piece.split('"')[0])
+        for piece in html.split('class="govuk-summary-card" id="insight-')[1:]
+    ]
+
+
+def test_latest_insights_are_newest_recorded_first_whatever_order_they_were_entered(
+    client_for, officer
+):
+    # Entered out of date order, so ids and dates disagree; two share a date.
+    days = [5, 1, 9, 5, 3]
+    entered = [
+        InsightFactory(statement=f"Insight entered {n}", recorded_on=datetime.date(2025, 3, day))
+        for n, day in enumerate(days)
+    ]
     html = client_for(officer).get("/insights/").content.decode()
+    assert "Latest insights" in html
+    # 9 March, then 5 March (the later entered first), 3 March, 1 March.
+    assert _shown(html) == [entered[i].pk for i in (2, 3, 0, 4, 1)]
+
+
+def test_the_insight_page_pages_by_date_then_id_without_gaps_or_repeats(client_for, officer):
+    for n in range(55):
+        # Dates run against the order of entry, a few sharing one date.
+        InsightFactory(
+            recorded_on=datetime.date(2025, 1, 1)
+            + datetime.timedelta(days=(60 - n) // 3 * 3 if n % 2 else n)
+        )
+    client = client_for(officer)
+    html = client.get("/insights/").content.decode()
     assert html.count('class="govuk-summary-card"') == 50
-    assert "?before=" in html
-    oldest = Insight.objects.order_by("id").values_list("id", flat=True)[5]
-    second = client_for(officer).get(f"/insights/?before={oldest + 1}").content.decode()
-    assert second.count('class="govuk-summary-card"') == 6
+    cursor = html.split('href="?before=')[1].split('"')[0]
+    second = client.get(f"/insights/?before={cursor}").content.decode()
+    assert second.count('class="govuk-summary-card"') == 5
+    assert 'rel="next"' not in second
+    expected = list(Insight.objects.order_by("-recorded_on", "-id").values_list("id", flat=True))
+    assert expected != sorted(expected, reverse=True)
+    assert _shown(html) + _shown(second) == expected
