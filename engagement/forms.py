@@ -109,7 +109,7 @@ class EventForm(forms.ModelForm):  # type: ignore[type-arg]
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if self.instance.pk and self.instance.hosted_by_id:
-            self.initial["host"] = self.instance.hosted_by.name  # type: ignore[union-attr]
+            self.initial["host"] = self.instance.hosted_by.name
         for name in ("starts_at", "ends_at", "registration_opens_at", "registration_closes_at"):
             value = getattr(self.instance, name, None) if self.instance.pk else None
             if value is not None:

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from contacts.models import Organisation, Person
 from core import limits
+from core.types import AnyUser
 from engagement.filtersets import officers
 from engagement.forms import date_text
 from engagement.models import InteractionKind, ParticipationLevel
@@ -182,7 +183,7 @@ ActionFormSet = formset_factory(ActionRowForm, extra=1, max_num=50, absolute_max
 
 
 def build_forms(
-    *, data: Any = None, user: Any, add: str = "", initial_organisation: int | None = None
+    *, data: Any = None, user: AnyUser, add: str = "", initial_organisation: int | None = None
 ) -> tuple[InteractionLogForm, Any, Any]:
     """The three parts of the page. `add` ("insight" or "action") adds an empty row: the
     no-JavaScript way to ask for another."""

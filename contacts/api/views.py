@@ -24,6 +24,7 @@ from contacts.privacy.api import PersonPrivacyActions
 from core import limits, roles
 from core.permissions import RoleAccess
 from core.proxies import client_address
+from core.types import AnyUser
 
 STAFF_READ_CONTACTS = (roles.OFFICER, roles.ORGANISER)
 
@@ -32,7 +33,7 @@ class MergeAction:
     """The `merge` action of the organisations and people APIs: one implementation, so both
     answer the same way (the survivor, read again as the list reads it)."""
 
-    def merge_records(self, *, survivor: Any, duplicate_id: int, user: Any) -> Any:
+    def merge_records(self, *, survivor: Any, duplicate_id: int, user: AnyUser) -> Any:
         raise NotImplementedError
 
     @extend_schema(request=contact_serializers.MergeSerializer)
@@ -66,7 +67,7 @@ class OrganisationViewSet(MergeAction, viewsets.ModelViewSet):  # type: ignore[t
     def get_queryset(self) -> QuerySet[Organisation]:
         return selectors.organisation_list()
 
-    def merge_records(self, *, survivor: Any, duplicate_id: int, user: Any) -> Any:
+    def merge_records(self, *, survivor: Any, duplicate_id: int, user: AnyUser) -> Any:
         duplicate = get_object_or_404(Organisation, pk=duplicate_id)
         return services.organisation_merge(survivor=survivor, duplicate=duplicate, user=user)
 
@@ -83,7 +84,7 @@ class PersonViewSet(MergeAction, PersonPrivacyActions, viewsets.ModelViewSet):  
     def get_queryset(self) -> QuerySet[Person]:
         return selectors.person_list()
 
-    def merge_records(self, *, survivor: Any, duplicate_id: int, user: Any) -> Any:
+    def merge_records(self, *, survivor: Any, duplicate_id: int, user: AnyUser) -> Any:
         duplicate = get_object_or_404(Person, pk=duplicate_id)
         return services.person_merge(survivor=survivor, duplicate=duplicate, user=user)
 
