@@ -9,11 +9,12 @@ from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from engagement.models import Interaction
 from insights import selectors, services
 from insights.models import Insight, Theme
 
 
-class ThemeAdminForm(forms.ModelForm):  # type: ignore[type-arg]
+class ThemeAdminForm(forms.ModelForm[Theme]):
     class Meta:
         model = Theme
         fields = ["name", "slug", "parent", "description", "active", "position"]
@@ -33,7 +34,7 @@ class ThemeAdminForm(forms.ModelForm):  # type: ignore[type-arg]
 
 
 @admin.register(Theme)
-class ThemeAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class ThemeAdmin(admin.ModelAdmin[Theme]):
     """Admins add, rename and retire themes; retired themes stay on old insights."""
 
     form = ThemeAdminForm
@@ -59,7 +60,7 @@ class ThemeAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 UPDATABLE = services.INSIGHT_FIELDS | {"organisation"}
 
 
-class InsightAdminForm(forms.ModelForm):  # type: ignore[type-arg]
+class InsightAdminForm(forms.ModelForm[Insight]):
     """The checks insights.services makes, as form errors rather than a failed save."""
 
     class Meta:
@@ -102,7 +103,7 @@ class InsightAdminForm(forms.ModelForm):  # type: ignore[type-arg]
 
 
 @admin.register(Insight)
-class InsightAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class InsightAdmin(admin.ModelAdmin[Insight]):
     list_display = ["statement", "organisation", "kind", "recorded_on", "confidential"]
     list_filter = ["kind", "attribution", "confidential"]
     search_fields = ["statement", "quote", "organisation__name"]
@@ -152,7 +153,7 @@ class InsightAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
             self.save_formset(request, form, formset, change=change)
 
 
-class InsightInline(admin.TabularInline):  # type: ignore[type-arg]
+class InsightInline(admin.TabularInline[Insight, Interaction]):
     model = Insight
     fields = ("statement", "kind", "attribution", "confidential", "recorded_on")
     readonly_fields = fields
