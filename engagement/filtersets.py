@@ -1,14 +1,13 @@
 """FilterSets for interactions, actions, events and registrations, shared by the pages and
 the API (SPEC §3)."""
 
-from typing import Any
-
 import django_filters
 from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from core import limits, roles
+from core.types import User
 from engagement import selectors
 from engagement.models import (
     Action,
@@ -23,7 +22,7 @@ from engagement.models import (
 )
 
 
-def officers() -> QuerySet[Any]:
+def officers() -> QuerySet[User]:
     """Users who may be an interaction's officer or an action's assignee."""
     return (
         get_user_model()
