@@ -8,9 +8,14 @@ import os
 from pathlib import Path
 
 import dj_database_url
+import django_stubs_ext
 from celery.schedules import crontab
 from csp.constants import NONCE, SELF
 from django.core.exceptions import ImproperlyConfigured
+
+# Lets the generic Django classes the type stubs describe be subscripted at run time
+# (`admin.ModelAdmin[Insight]`, `forms.ModelForm[Event]`); it changes nothing else.
+django_stubs_ext.monkeypatch()
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 

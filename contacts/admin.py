@@ -26,13 +26,13 @@ def _saved_as(obj: Model, stored: Model) -> None:
 
 
 @admin.register(Tag)
-class TagAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class TagAdmin(admin.ModelAdmin[Tag]):
     search_fields = ["name"]
     list_display = ["name"]
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class OrganisationAdmin(admin.ModelAdmin[Organisation]):
     list_display = [
         "name",
         "company_number",
@@ -80,7 +80,7 @@ class OrganisationAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
 
 @admin.register(Person)
-class PersonAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class PersonAdmin(admin.ModelAdmin[Person]):
     list_display = [
         "full_name",
         "email",
@@ -121,7 +121,7 @@ class PersonAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
 
 @admin.register(ImportJob)
-class ImportJobAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class ImportJobAdmin(admin.ModelAdmin[ImportJob]):
     list_display = [
         "id",
         "kind",

@@ -10,7 +10,8 @@ from contacts.models import Organisation, OrganisationKind, Person, SizeBand
 from core import limits
 
 
-class OrganisationFilterSet(django_filters.FilterSet):
+# django-filter ships no type stubs, so FilterSet is Any.
+class OrganisationFilterSet(django_filters.FilterSet):  # type: ignore[misc]
     q = django_filters.CharFilter(
         method="search", max_length=limits.NAME_MAX, label="Name or company number"
     )
@@ -60,7 +61,7 @@ class OrganisationFilterSet(django_filters.FilterSet):
         return queryset.filter(company_number=value.replace(" ", "").upper())
 
 
-class PersonFilterSet(django_filters.FilterSet):
+class PersonFilterSet(django_filters.FilterSet):  # type: ignore[misc]
     q = django_filters.CharFilter(
         method="search", max_length=limits.NAME_MAX, label="Name or email"
     )

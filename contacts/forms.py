@@ -20,9 +20,10 @@ from contacts.models import (
     RuralUrban,
 )
 from core import limits, roles
+from core.types import User
 
 
-def staff_who_manage_accounts(*, also: int | None = None) -> QuerySet[Any]:
+def staff_who_manage_accounts(*, also: int | None = None) -> QuerySet[User]:
     """Users who may be an account manager: active officers and admins, plus `also` (the
     current manager, so an organisation still saves after its manager changed role)."""
     return (
@@ -37,9 +38,9 @@ def staff_who_manage_accounts(*, also: int | None = None) -> QuerySet[Any]:
     )
 
 
-class AccountManagerChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
-    def label_from_instance(self, obj: Any) -> str:
-        return str(obj.get_full_name() or obj.get_username())
+class AccountManagerChoiceField(forms.ModelChoiceField[User]):
+    def label_from_instance(self, obj: User) -> str:
+        return obj.get_full_name() or obj.get_username()
 
 
 class OrganisationForm(forms.Form):

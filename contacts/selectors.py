@@ -1,11 +1,10 @@
 """Reads of organisations and people, with their relations loaded so no caller causes an N+1."""
 
-from typing import Any
-
 from django.core.cache import cache
 from django.db.models import Count, Model, Prefetch, QuerySet
 
 from contacts.models import ImportJob, Organisation, Person, Tag
+from core.types import AnyUser
 
 LOCAL_AUTHORITIES_CACHE_KEY = "contacts:local-authorities"
 # The UK has fewer than 400 local authorities; the cap only bounds a choice list that bad
@@ -109,7 +108,7 @@ def person_duplicates(*, limit: int = 200) -> list[tuple[str, list[Person]]]:
     return [(f"{first} {last}", members[(first, last, org)]) for first, last, org in keys]
 
 
-def import_jobs_for(*, user: Any) -> QuerySet[ImportJob]:
+def import_jobs_for(*, user: AnyUser | None) -> QuerySet[ImportJob]:
     return ImportJob.objects.defer("content").select_related("created_by")
 
 

@@ -11,6 +11,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from core.types import AnyUser
+
 
 @dataclass(frozen=True)
 class TimelineEntry:
@@ -45,7 +47,11 @@ def register(name: str, provider: Provider) -> None:
 
 
 def page(
-    *, organisation: Any, user: Any, before: tuple[datetime.date, str, int] | None, size: int = 20
+    *,
+    organisation: Any,
+    user: AnyUser,
+    before: tuple[datetime.date, str, int] | None,
+    size: int = 20,
 ) -> tuple[list[TimelineEntry], tuple[datetime.date, str, int] | None]:
     """The next `size` entries, newest first, and the cursor for the page after (or None)."""
     entries: list[TimelineEntry] = []

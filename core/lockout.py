@@ -17,7 +17,8 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
 
-class AccountAndAddressHandler(AxesDatabaseHandler):
+# django-axes ships no type stubs, so its handler is Any.
+class AccountAndAddressHandler(AxesDatabaseHandler):  # type: ignore[misc]
     """Locks a (username, address) pair at AXES_FAILURE_LIMIT failures, and a username from
     every address at AXES_USERNAME_FAILURE_LIMIT, both within the cool-off."""
 

@@ -4,6 +4,7 @@ from typing import Any
 
 from django.contrib.auth.mixins import AccessMixin
 from django.http import HttpRequest, HttpResponseBase
+from django.views import View
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.request import Request
 
@@ -37,8 +38,11 @@ class IsAPIUser(BasePermission):
         return roles.has_role(request.user, *API_USER_ROLES)
 
 
-class RoleRequiredMixin(AccessMixin):
-    """For pages: anonymous users go to the login page; users without the role get 403."""
+class RoleRequiredMixin(AccessMixin, View):
+    """For pages: anonymous users go to the login page; users without the role get 403.
+
+    A View itself, so `super().dispatch` is typed; in a page class it comes before the
+    page's own View (`class Page(RoleRequiredMixin, TemplateView)`)."""
 
     read_roles: tuple[str, ...] = ()
     write_roles: tuple[str, ...] = ()
@@ -50,4 +54,4 @@ class RoleRequiredMixin(AccessMixin):
         if not roles.has_role(request.user, *wanted):
             self.raise_exception = True
             return self.handle_no_permission()
-        return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
+        return super().dispatch(request, *args, **kwargs)

@@ -4,7 +4,9 @@ A superuser counts as `admin`. Role checks go through `has_role` so pages, the A
 admin agree on who may do what.
 """
 
-from typing import Any
+from typing import TypeGuard
+
+from core.types import AnyUser, User
 
 OFFICER = "officer"
 ORGANISER = "organiser"
@@ -17,27 +19,31 @@ ROLE_LABELS = {
     GROWTH_GROUP: "Growth group member",
     ADMIN: "Administrator",
 }
+# The attribute that caches a user's roles on the user instance, which lives as long as the
+# request.
+_ROLES_CACHE = "_placevoice_roles"
 
 
-def roles_of(user: Any) -> frozenset[str]:
+def roles_of(user: AnyUser | None) -> frozenset[str]:
     """The user's roles, read once per request object and cached on it."""
     if user is None or not getattr(user, "is_authenticated", False):
         return frozenset()
-    cached = getattr(user, "_placevoice_roles", None)
+    cached = getattr(user, _ROLES_CACHE, None)
     if cached is None:
         names = set(user.groups.filter(name__in=ROLES).values_list("name", flat=True))
         if user.is_superuser:
             names.add(ADMIN)
         cached = frozenset(names)
-        user._placevoice_roles = cached
+        setattr(user, _ROLES_CACHE, cached)
     return cached
 
 
-def has_role(user: Any, *roles: str) -> bool:
-    """True when the user holds any of `roles`; admins hold every role."""
+def has_role(user: AnyUser | None, *roles: str) -> TypeGuard[User]:
+    """True when the user holds any of `roles`; admins hold every role. Only a signed-in
+    user holds a role, so after this check `user` is a `User`."""
     held = roles_of(user)
     return ADMIN in held or bool(held.intersection(roles))
 
 
-def is_admin(user: Any) -> bool:
+def is_admin(user: AnyUser | None) -> TypeGuard[User]:
     return ADMIN in roles_of(user)

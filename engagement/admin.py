@@ -20,16 +20,16 @@ from engagement.roles import EVENT_READERS
 from engagement.services import events as event_services
 from engagement.services import interactions as services
 
-_interaction_inlines: list[type[InlineModelAdmin]] = []  # type: ignore[type-arg]
+_interaction_inlines: list[type[InlineModelAdmin[Any, Interaction]]] = []
 
 
-def register_interaction_inline(inline: type[InlineModelAdmin]) -> None:  # type: ignore[type-arg]
+def register_interaction_inline(inline: type[InlineModelAdmin[Any, Interaction]]) -> None:
     """Show `inline` on every interaction's admin page (apps call this from ready())."""
     if inline not in _interaction_inlines:
         _interaction_inlines.append(inline)
 
 
-class InteractionAdminForm(forms.ModelForm):  # type: ignore[type-arg]
+class InteractionAdminForm(forms.ModelForm[Interaction]):
     """The checks engagement.services.interactions makes, as form errors, not a failed save."""
 
     class Meta:
@@ -62,7 +62,7 @@ class InteractionAdminForm(forms.ModelForm):  # type: ignore[type-arg]
 
 
 @admin.register(Interaction)
-class InteractionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class InteractionAdmin(admin.ModelAdmin[Interaction]):
     """Interactions, saved through engagement.services so that what the pages and the API
     check holds here too, and the registered update steps run (an interaction marked
     confidential makes its insights confidential)."""
@@ -75,7 +75,9 @@ class InteractionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     readonly_fields = ["created", "updated"]
     list_select_related = ["officer"]
 
-    def get_inlines(self, request: HttpRequest, obj: Any) -> list[type[InlineModelAdmin]]:  # type: ignore[type-arg]
+    def get_inlines(
+        self, request: HttpRequest, obj: Interaction | None
+    ) -> list[type[InlineModelAdmin[Any, Interaction]]]:
         return [*self.inlines, *_interaction_inlines]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Interaction]:
@@ -112,7 +114,7 @@ class InteractionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
             self.save_formset(request, form, formset, change=change)
 
 
-class ActionAdminForm(forms.ModelForm):  # type: ignore[type-arg]
+class ActionAdminForm(forms.ModelForm[Action]):
     """The checks engagement.services.interactions makes, as form errors, not a failed save."""
 
     class Meta:
@@ -139,7 +141,7 @@ class ActionAdminForm(forms.ModelForm):  # type: ignore[type-arg]
 
 
 @admin.register(Action)
-class ActionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class ActionAdmin(admin.ModelAdmin[Action]):
     form = ActionAdminForm
     list_display = ["description", "organisation", "assignee", "due_on", "status"]
     list_filter = ["status"]
@@ -174,7 +176,7 @@ class ActionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         obj.refresh_from_db()
 
 
-class EventAdminForm(forms.ModelForm):  # type: ignore[type-arg]
+class EventAdminForm(forms.ModelForm[Event]):
     """The checks engagement.services.events makes, as form errors rather than a failed save."""
 
     online_url = forms.URLField(
@@ -209,14 +211,16 @@ class EventAdminForm(forms.ModelForm):  # type: ignore[type-arg]
         self.stored_status = self.instance.status if self.instance.pk else None
 
     def _post_clean(self) -> None:
-        super()._post_clean()  # type: ignore[misc]  # the instance now holds the form's values
+        # Django's stubs leave out this private hook; after it the instance holds the form's
+        # values.
+        super()._post_clean()  # type: ignore[misc]
         rules = event_services.event_rules(self.instance, previous_status=self.stored_status)
         # One complaint per field (the slug's may be there already).
         add_service_errors(self, rules, once=True)
 
 
 @admin.register(Event)
-class EventAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class EventAdmin(admin.ModelAdmin[Event]):
     """Events, saved through engagement.services.events so the rules of SPEC §2 hold here too:
     a raised capacity promotes from the waitlist at once, and cancelling tells everyone
     registered. Registrations are linked, not inlined, so a large event's page stays small."""
@@ -313,7 +317,7 @@ class EventAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
 
 @admin.register(Registration)
-class RegistrationAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class RegistrationAdmin(admin.ModelAdmin[Registration]):
     """Registrations, to look at only: a change here would bypass the event's row lock that
     keeps places within capacity and the waitlist gap-free (engagement.services.events).
     Organisers cancel and check in on the event's pages. The cancel token is a secret that

@@ -78,7 +78,8 @@ def invitation(registration: Registration, *, cancelled: bool = False) -> bytes:
     entry.add("status", "CANCELLED" if cancelled else "CONFIRMED")
     entry.add("sequence", 1 if cancelled else 0)
     calendar.add_component(entry)
-    return calendar.to_ical()
+    ical: bytes = calendar.to_ical()
+    return ical
 
 
 def build(registration: Registration, kind: str) -> EmailMessage:

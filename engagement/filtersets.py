@@ -1,14 +1,13 @@
 """FilterSets for interactions, actions, events and registrations, shared by the pages and
 the API (SPEC §3)."""
 
-from typing import Any
-
 import django_filters
 from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from core import limits, roles
+from core.types import User
 from engagement import selectors
 from engagement.models import (
     Action,
@@ -23,7 +22,7 @@ from engagement.models import (
 )
 
 
-def officers() -> QuerySet[Any]:
+def officers() -> QuerySet[User]:
     """Users who may be an interaction's officer or an action's assignee."""
     return (
         get_user_model()
@@ -36,7 +35,8 @@ def officers() -> QuerySet[Any]:
     )
 
 
-class InteractionFilterSet(django_filters.FilterSet):
+# django-filter ships no type stubs, so FilterSet is Any.
+class InteractionFilterSet(django_filters.FilterSet):  # type: ignore[misc]
     organisation = django_filters.NumberFilter(method="by_organisation", label="Organisation")
     officer = django_filters.NumberFilter(field_name="officer_id", label="Officer")
     kind = django_filters.ChoiceFilter(choices=InteractionKind.choices, label="Kind")
@@ -71,7 +71,7 @@ class InteractionFilterSet(django_filters.FilterSet):
         return queryset
 
 
-class ActionFilterSet(django_filters.FilterSet):
+class ActionFilterSet(django_filters.FilterSet):  # type: ignore[misc]
     organisation = django_filters.NumberFilter(field_name="organisation_id")
     interaction = django_filters.NumberFilter(field_name="interaction_id")
     assignee = django_filters.NumberFilter(field_name="assignee_id")
@@ -97,7 +97,7 @@ class ActionFilterSet(django_filters.FilterSet):
         return queryset.filter(overdue) if value else queryset.exclude(overdue)
 
 
-class EventFilterSet(django_filters.FilterSet):
+class EventFilterSet(django_filters.FilterSet):  # type: ignore[misc]
     q = django_filters.CharFilter(
         method="search", max_length=limits.NAME_MAX, label="Title or venue"
     )
@@ -134,7 +134,7 @@ class EventFilterSet(django_filters.FilterSet):
         return queryset
 
 
-class RegistrationFilterSet(django_filters.FilterSet):
+class RegistrationFilterSet(django_filters.FilterSet):  # type: ignore[misc]
     q = django_filters.CharFilter(
         method="search", max_length=limits.NAME_MAX, label="Name, email or organisation"
     )

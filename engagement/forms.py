@@ -45,7 +45,7 @@ def _datetime_field(label: str, required: bool, help_text: str = "") -> forms.Da
     )
 
 
-class EventForm(forms.ModelForm):  # type: ignore[type-arg]
+class EventForm(forms.ModelForm[Event]):
     starts_at = _datetime_field("Start date and time", True)
     ends_at = _datetime_field("End date and time", True)
     registration_opens_at = _datetime_field(
@@ -109,8 +109,9 @@ class EventForm(forms.ModelForm):  # type: ignore[type-arg]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        if self.instance.pk and self.instance.hosted_by_id:
-            self.initial["host"] = self.instance.hosted_by.name  # type: ignore[union-attr]
+        # hosted_by is None without a query when hosted_by_id is.
+        if self.instance.pk and self.instance.hosted_by is not None:
+            self.initial["host"] = self.instance.hosted_by.name
         for name in ("starts_at", "ends_at", "registration_opens_at", "registration_closes_at"):
             value = getattr(self.instance, name, None) if self.instance.pk else None
             if value is not None:

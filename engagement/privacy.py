@@ -40,6 +40,7 @@ from django.utils import timezone
 
 from contacts import privacy
 from contacts.models import Person
+from core.types import AnyUser
 from engagement.models import Interaction, Registration, RegistrationStatus
 from engagement.selectors import interactions_visible_to
 from engagement.services import events as event_services
@@ -70,7 +71,7 @@ def withheld_note(count: int) -> str | None:
     )
 
 
-def export_person(person: Person, user: Any) -> dict[str, Any]:
+def export_person(person: Person, user: AnyUser) -> dict[str, Any]:
     registrations = (
         Registration.objects.filter(person=person)
         .select_related("event", "organisation")

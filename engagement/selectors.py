@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from contacts.models import Organisation, Person
 from core import roles
+from core.types import AnyUser, User
 from engagement.models import (
     Action,
     ActionStatus,
@@ -29,7 +30,7 @@ CONTACT_WARNING_DAYS = 90
 CONTACT_OVERDUE_DAYS = 180
 
 
-def _managed_by(user: Any, interaction_ref: str = "pk") -> Exists:
+def _managed_by(user: User, interaction_ref: str = "pk") -> Exists:
     """True when `user` is the account manager of one of the interaction's organisations."""
     through = Interaction.organisations.through
     return Exists(
@@ -39,7 +40,7 @@ def _managed_by(user: Any, interaction_ref: str = "pk") -> Exists:
     )
 
 
-def interactions_visible_to(user: Any) -> QuerySet[Interaction]:
+def interactions_visible_to(user: AnyUser) -> QuerySet[Interaction]:
     """Every interaction `user` may see (SPEC §1).
 
     Officers see non-confidential interactions; a confidential one only by its officer, an
@@ -53,7 +54,7 @@ def interactions_visible_to(user: Any) -> QuerySet[Interaction]:
     return queryset.filter(Q(confidential=False) | Q(officer=user) | _managed_by(user))
 
 
-def hides_confidential_interactions(record: Any, user: Any) -> bool:
+def hides_confidential_interactions(record: Any, user: AnyUser) -> bool:
     """True when a confidential interaction with `record` (an organisation or a person) is
     one `user` may not see: a merge of `record` would move it (SPEC §1)."""
     if isinstance(record, Organisation):
@@ -66,7 +67,7 @@ def hides_confidential_interactions(record: Any, user: Any) -> bool:
     return linked.filter(confidential=True).exclude(Exists(visible)).exists()
 
 
-def interaction_list(*, user: Any) -> QuerySet[Interaction]:
+def interaction_list(*, user: AnyUser) -> QuerySet[Interaction]:
     """Visible interactions with what a list row shows loaded (constant queries per page)."""
     return (
         interactions_visible_to(user)
@@ -78,7 +79,7 @@ def interaction_list(*, user: Any) -> QuerySet[Interaction]:
     )
 
 
-def interaction_detail(*, user: Any) -> QuerySet[Interaction]:
+def interaction_detail(*, user: AnyUser) -> QuerySet[Interaction]:
     """Visible interactions with the follow-up actions `user` may see, for the interaction
     page and the API; apps above add their own prefetches (insights)."""
     return interaction_list(user=user).prefetch_related(
@@ -91,7 +92,7 @@ def interaction_detail(*, user: Any) -> QuerySet[Interaction]:
     )
 
 
-def actions_visible_to(user: Any) -> QuerySet[Action]:
+def actions_visible_to(user: AnyUser) -> QuerySet[Action]:
     """Every follow-up action `user` may see.
 
     An action arising from a confidential interaction is part of that record, so it follows
@@ -113,13 +114,13 @@ def actions_visible_to(user: Any) -> QuerySet[Action]:
     )
 
 
-def action_list(*, user: Any) -> QuerySet[Action]:
+def action_list(*, user: AnyUser) -> QuerySet[Action]:
     return actions_visible_to(user).select_related(
         "organisation", "assignee", "created_by", "interaction"
     )
 
 
-def actions_open_for(*, user: Any, limit: int = 20) -> list[Action]:
+def actions_open_for(*, user: User, limit: int = 20) -> list[Action]:
     """The officer's own open actions, overdue (earliest due) first, undated last."""
     return list(
         action_list(user=user)
@@ -128,7 +129,7 @@ def actions_open_for(*, user: Any, limit: int = 20) -> list[Action]:
     )
 
 
-def key_accounts_for(*, user: Any, today: datetime.date | None = None) -> list[dict[str, Any]]:
+def key_accounts_for(*, user: User, today: datetime.date | None = None) -> list[dict[str, Any]]:
     """The officer's key accounts with the date and days since the last interaction.
 
     Any interaction counts as contact, confidential or not (only its existence matters).
@@ -143,7 +144,7 @@ def key_accounts_for(*, user: Any, today: datetime.date | None = None) -> list[d
     )
     rows = []
     for organisation in organisations:
-        last: datetime.date | None = organisation.last_contact  # type: ignore[attr-defined]
+        last: datetime.date | None = organisation.last_contact
         days = (today - last).days if last else None
         if days is None or days >= CONTACT_OVERDUE_DAYS:
             flag = "overdue"
@@ -157,7 +158,7 @@ def key_accounts_for(*, user: Any, today: datetime.date | None = None) -> list[d
     return rows
 
 
-def interactions_recent_for(*, user: Any, limit: int = 10) -> list[Interaction]:
+def interactions_recent_for(*, user: User, limit: int = 10) -> list[Interaction]:
     return list(interaction_list(user=user).filter(officer=user)[:limit])
 
 

@@ -28,7 +28,8 @@ STATUS_NOTICES = {
 }
 
 
-@shared_task(
+# Celery ships no type stubs, so its task decorator is untyped.
+@shared_task(  # type: ignore[untyped-decorator]
     autoretry_for=TRANSIENT,
     retry_backoff=30,
     retry_backoff_max=30 * 60,
@@ -64,7 +65,7 @@ def send_registration_email(registration_id: int, kind: str, again: bool = False
     return True
 
 
-@shared_task(ignore_result=True)
+@shared_task(ignore_result=True)  # type: ignore[untyped-decorator]
 def send_event_reminders() -> int:
     """Remind confirmed attendees of events starting within the next 24 hours. Each event is
     claimed once through Event.reminder_sent_at, so overlapping runs never send twice."""
@@ -88,7 +89,7 @@ def send_event_reminders() -> int:
     return queued
 
 
-@shared_task(ignore_result=True)
+@shared_task(ignore_result=True)  # type: ignore[untyped-decorator]
 def resend_unsent_notices(older_than_minutes: int = 5) -> int:
     """Queue again the confirmation or waitlist notice of registrations that have none sent
     after a few minutes (their queuing failed), for events that have not started."""

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from contacts.timeline import TimelineEntry
 from core import roles
+from core.types import AnyUser
 from engagement import selectors
 from engagement.models import ActionStatus, Interaction, Registration, RegistrationStatus
 
@@ -37,7 +38,7 @@ def before_q(*, before: Cursor, kind: str, date_field: str, oldest_first: bool =
 
 
 def interactions_provider(
-    organisation: Any, user: Any, before: Cursor, limit: int
+    organisation: Any, user: AnyUser, before: Cursor, limit: int
 ) -> list[TimelineEntry]:
     queryset: QuerySet[Interaction] = (
         selectors.interaction_list(user=user)
@@ -80,7 +81,7 @@ def _action_summary(action: Any) -> str:
 
 
 def actions_provider(
-    organisation: Any, user: Any, before: Cursor, limit: int
+    organisation: Any, user: AnyUser, before: Cursor, limit: int
 ) -> list[TimelineEntry]:
     # An action is dated by its 1-2-1 when it has one, so it sits beside it; else by when
     # it was recorded.
@@ -97,7 +98,7 @@ def actions_provider(
     )
     return [
         TimelineEntry(
-            date=action.timeline_date,  # type: ignore[attr-defined]
+            date=action.timeline_date,
             kind="action",
             key=action.pk,
             title=action.description[:120],
@@ -125,7 +126,7 @@ KIND = "registration"  # the timeline kind of a registration entry
 
 def registrations_provider(
     organisation: Any,
-    user: Any,
+    user: AnyUser,
     before: Cursor,
     limit: int,
 ) -> list[TimelineEntry]:

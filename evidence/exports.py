@@ -165,7 +165,8 @@ def fit_text(text: str, limit: int) -> str:
     return _LONG_WORD.sub(lambda match: match.group(0) + " ", text)
 
 
-class _PageCount(Flowable):
+# reportlab ships no type stubs, so its classes are Any.
+class _PageCount(Flowable):  # type: ignore[misc]
     """The number of pages, for "Page 2 of 5": an indexing flowable, so the document is laid
     out again until the total printed in the footers is the total laid out (bookmarks and
     links keep their real pages, which deferring every page to the end would break)."""
@@ -199,7 +200,7 @@ class _PageCount(Flowable):
         pass
 
 
-class _Heading(Paragraph):
+class _Heading(Paragraph):  # type: ignore[misc]
     """A heading that becomes a PDF bookmark and a line of the contents."""
 
     def __init__(self, text: str, style: ParagraphStyle, *, level: int, key: str) -> None:
@@ -209,7 +210,7 @@ class _Heading(Paragraph):
         self.outline_key = key
 
 
-class _Report(BaseDocTemplate):
+class _Report(BaseDocTemplate):  # type: ignore[misc]
     """The report's document: a footer on every page ("Page 2 of 5"), bookmarks and contents
     from its headings, and a time budget: it stops laying out once the budget is spent."""
 

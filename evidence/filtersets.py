@@ -6,7 +6,8 @@ from core.models import JobStatus
 from evidence.models import EvidenceSummary
 
 
-class EvidenceSummaryFilterSet(django_filters.FilterSet):
+# django-filter ships no type stubs, so FilterSet is Any.
+class EvidenceSummaryFilterSet(django_filters.FilterSet):  # type: ignore[misc]
     status = django_filters.ChoiceFilter(choices=JobStatus.choices)
     published = django_filters.BooleanFilter()
     scheduled = django_filters.BooleanFilter()

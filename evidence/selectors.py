@@ -11,11 +11,12 @@ from django.db.models import QuerySet
 from contacts import sic
 from contacts.models import SizeBand
 from core import roles
+from core.types import AnyUser
 from evidence.models import EvidenceSummary
 from insights.models import Theme
 
 
-def summary_list(*, user: Any) -> QuerySet[EvidenceSummary]:
+def summary_list(*, user: AnyUser) -> QuerySet[EvidenceSummary]:
     """Officers and admins see every summary; the growth group only published ones (SPEC §1)."""
     queryset = EvidenceSummary.objects.select_related("requested_by", "published_by")
     if not roles.has_role(user, roles.OFFICER):
@@ -23,7 +24,7 @@ def summary_list(*, user: Any) -> QuerySet[EvidenceSummary]:
     return queryset.order_by("-created", "-id")
 
 
-def can_manage(user: Any) -> bool:
+def can_manage(user: AnyUser) -> bool:
     """Request, follow and publish summaries: officers and admins."""
     return roles.has_role(user, roles.OFFICER)
 

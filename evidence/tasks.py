@@ -16,7 +16,7 @@ import os
 import time
 from datetime import datetime
 
-from celery import shared_task
+from celery import Task, shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.db import InterfaceError, OperationalError, connection
@@ -51,7 +51,8 @@ def _reset_connection() -> None:
         connection.close()
 
 
-@shared_task(
+# Celery ships no type stubs, so its task decorator is untyped.
+@shared_task(  # type: ignore[untyped-decorator]
     bind=True,
     acks_late=True,
     reject_on_worker_lost=True,
@@ -59,7 +60,7 @@ def _reset_connection() -> None:
     time_limit=HARD_TIME_LIMIT,
     max_retries=MAX_RETRIES,
 )
-def build_summary(self, summary_id: int, claim: str | None = None) -> str:  # type: ignore[no-untyped-def]
+def build_summary(self: Task, summary_id: int, claim: str | None = None) -> str:
     """Claim the summary, aggregate, store the result snapshot once; returns what happened."""
     delivery = self.request.delivery_info or {}
     held = summaries.summary_claim(
@@ -129,14 +130,14 @@ def build_summary(self, summary_id: int, claim: str | None = None) -> str:  # ty
     return JobStatus.DONE
 
 
-@shared_task(acks_late=True, reject_on_worker_lost=True)
+@shared_task(acks_late=True, reject_on_worker_lost=True)  # type: ignore[untyped-decorator]
 def request_monthly_summary() -> int | None:
     """Beat: on the first of each month, request the summary of the last full month."""
     summary = summaries.summary_request_monthly()
     return summary.pk if summary else None
 
 
-@shared_task(acks_late=True)
+@shared_task(acks_late=True)  # type: ignore[untyped-decorator]
 def requeue_stalled_summaries() -> list[int]:
     """Beat, every 10 minutes: jobs whose message was lost are sent again (SPEC §4)."""
     return summaries.summaries_requeue_stalled()

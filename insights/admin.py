@@ -10,11 +10,12 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from core.forms import add_service_errors
+from engagement.models import Interaction
 from insights import selectors, services
 from insights.models import Insight, Theme
 
 
-class ThemeAdminForm(forms.ModelForm):  # type: ignore[type-arg]
+class ThemeAdminForm(forms.ModelForm[Theme]):
     class Meta:
         model = Theme
         fields = ["name", "slug", "parent", "description", "active", "position"]
@@ -32,7 +33,7 @@ class ThemeAdminForm(forms.ModelForm):  # type: ignore[type-arg]
 
 
 @admin.register(Theme)
-class ThemeAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class ThemeAdmin(admin.ModelAdmin[Theme]):
     """Admins add, rename and retire themes; retired themes stay on old insights."""
 
     form = ThemeAdminForm
@@ -58,7 +59,7 @@ class ThemeAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 UPDATABLE = services.INSIGHT_FIELDS | {"organisation"}
 
 
-class InsightAdminForm(forms.ModelForm):  # type: ignore[type-arg]
+class InsightAdminForm(forms.ModelForm[Insight]):
     """The checks insights.services makes, as form errors rather than a failed save."""
 
     class Meta:
@@ -98,7 +99,7 @@ class InsightAdminForm(forms.ModelForm):  # type: ignore[type-arg]
 
 
 @admin.register(Insight)
-class InsightAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class InsightAdmin(admin.ModelAdmin[Insight]):
     list_display = ["statement", "organisation", "kind", "recorded_on", "confidential"]
     list_filter = ["kind", "attribution", "confidential"]
     search_fields = ["statement", "quote", "organisation__name"]
@@ -148,7 +149,7 @@ class InsightAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
             self.save_formset(request, form, formset, change=change)
 
 
-class InsightInline(admin.TabularInline):  # type: ignore[type-arg]
+class InsightInline(admin.TabularInline[Insight, Interaction]):
     model = Insight
     fields = ("statement", "kind", "attribution", "confidential", "recorded_on")
     readonly_fields = fields

@@ -22,7 +22,8 @@ def _theme_choices() -> list[tuple[str, Any]]:
     return choices
 
 
-class InsightFilterSet(django_filters.FilterSet):
+# django-filter ships no type stubs, so FilterSet is Any.
+class InsightFilterSet(django_filters.FilterSet):  # type: ignore[misc]
     theme = django_filters.ChoiceFilter(
         choices=[], method="by_theme", label="Theme", empty_label="Any theme"
     )
@@ -87,7 +88,7 @@ class InsightFilterSet(django_filters.FilterSet):
         return selectors.insights_matching_theme(queryset, value)
 
 
-class ThemeFilterSet(django_filters.FilterSet):
+class ThemeFilterSet(django_filters.FilterSet):  # type: ignore[misc]
     active = django_filters.BooleanFilter()
     parent = django_filters.CharFilter(field_name="parent__slug")
     top_level = django_filters.BooleanFilter(field_name="parent", lookup_expr="isnull")

@@ -5,7 +5,7 @@ The forms only parse what was typed; the rules live in the services, whose error
 mapped back onto these fields so the officer sees them next to what they typed.
 """
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from contacts.models import Organisation, Person
 from core import limits
+from core.types import AnyUser, User
 from engagement.filtersets import officers
 from engagement.forms import date_text
 from engagement.models import InteractionKind, ParticipationLevel
@@ -136,7 +137,8 @@ class InsightRowForm(forms.Form):
 
     def __init__(self, *args: Any, theme_slugs: list[str] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["themes"].choices = [(slug, slug) for slug in theme_slugs or []]  # type: ignore[attr-defined]
+        themes = cast(forms.MultipleChoiceField, self.fields["themes"])
+        themes.choices = [(slug, slug) for slug in theme_slugs or []]
 
     def selected_themes(self) -> list[str]:
         value = self["themes"].value()
@@ -164,7 +166,7 @@ class ActionRowForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["assignee"].queryset = officers()  # type: ignore[attr-defined]
+        cast(forms.ModelChoiceField[User], self.fields["assignee"]).queryset = officers()
 
     @property
     def due_on_text(self) -> str:
@@ -182,7 +184,7 @@ ActionFormSet = formset_factory(ActionRowForm, extra=1, max_num=50, absolute_max
 
 
 def build_forms(
-    *, data: Any = None, user: Any, add: str = "", initial_organisation: int | None = None
+    *, data: Any = None, user: AnyUser, add: str = "", initial_organisation: int | None = None
 ) -> tuple[InteractionLogForm, Any, Any]:
     """The three parts of the page. `add` ("insight" or "action") adds an empty row: the
     no-JavaScript way to ask for another."""

@@ -13,12 +13,13 @@ from django.db.models.functions import Coalesce
 
 from contacts.models import Organisation, Person
 from core import roles
+from core.types import AnyUser
 from engagement import selectors as engagement_selectors
 from engagement.models import Action, Interaction
 from insights.models import Insight, Theme
 
 
-def insights_visible_to(user: Any) -> QuerySet[Insight]:
+def insights_visible_to(user: AnyUser) -> QuerySet[Insight]:
     """Every insight `user` may see (SPEC §1).
 
     Officers see non-confidential insights; a confidential one (its own attribution or its
@@ -40,7 +41,7 @@ def insights_visible_to(user: Any) -> QuerySet[Insight]:
     )
 
 
-def hides_confidential_insights(record: Any, user: Any) -> bool:
+def hides_confidential_insights(record: Any, user: AnyUser) -> bool:
     """True when a confidential insight about `record` (an organisation; people hold none) is
     one `user` may not see: a merge of `record` would move it (SPEC §1)."""
     if not isinstance(record, Organisation):
@@ -50,13 +51,13 @@ def hides_confidential_insights(record: Any, user: Any) -> bool:
     return hidden.exists()
 
 
-def _themes_prefetch() -> Prefetch:  # type: ignore[type-arg]
+def _themes_prefetch() -> Prefetch[str, QuerySet[Theme]]:
     return Prefetch(
         "themes", queryset=Theme.objects.select_related("parent").order_by("position", "name")
     )
 
 
-def insight_list(*, user: Any) -> QuerySet[Insight]:
+def insight_list(*, user: AnyUser) -> QuerySet[Insight]:
     """Visible insights with their organisation, author and themes loaded (constant queries)."""
     return (
         insights_visible_to(user)
@@ -139,7 +140,7 @@ def theme_list() -> QuerySet[Theme]:
     return Theme.objects.select_related("parent").order_by("position", "name")
 
 
-def interaction_insights_prefetch(*, user: Any) -> Prefetch:
+def interaction_insights_prefetch(*, user: AnyUser) -> Prefetch[str, QuerySet[Insight]]:
     """An interaction's insights that `user` may see, with what their cards show."""
     return Prefetch(
         "insights",
@@ -150,7 +151,7 @@ def interaction_insights_prefetch(*, user: Any) -> Prefetch:
     )
 
 
-def interaction_detail(*, user: Any) -> QuerySet[Interaction]:
+def interaction_detail(*, user: AnyUser) -> QuerySet[Interaction]:
     """Visible interactions with the insights and actions `user` may see, for the API
     (interactions list their insights and actions, SPEC §3)."""
     return engagement_selectors.interaction_detail(user=user).prefetch_related(
@@ -168,5 +169,5 @@ def organisation_by_id(*, organisation_id: int) -> Organisation | None:
     return Organisation.objects.filter(pk=organisation_id).first()
 
 
-def actions_for_interaction(*, user: Any, interaction: Interaction) -> QuerySet[Action]:
+def actions_for_interaction(*, user: AnyUser, interaction: Interaction) -> QuerySet[Action]:
     return engagement_selectors.actions_visible_to(user).filter(interaction=interaction)

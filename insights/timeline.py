@@ -4,12 +4,13 @@ visibility rule as every other read of insights (SPEC §1)."""
 from typing import Any
 
 from contacts.timeline import TimelineEntry
+from core.types import AnyUser
 from engagement.timeline import Cursor, before_q
 from insights import selectors
 
 
 def insights_provider(
-    organisation: Any, user: Any, before: Cursor, limit: int
+    organisation: Any, user: AnyUser, before: Cursor, limit: int
 ) -> list[TimelineEntry]:
     queryset = (
         selectors.insight_list(user=user)

@@ -1,10 +1,10 @@
-from django.urls import path
+from django.urls import URLPattern, URLResolver, path
 
 from insights import views
 
 app_name = "insights"
 
-urlpatterns: list = [
+urlpatterns: list[URLPattern | URLResolver] = [
     path("log/", views.LogInteractionView.as_view(), name="interaction-log"),
     path("insights/", views.InsightListView.as_view(), name="insight-list"),
     path(

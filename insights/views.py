@@ -16,6 +16,7 @@ from django.views import View
 from core import limits, roles
 from core.forms import add_service_errors
 from core.permissions import RoleRequiredMixin
+from engagement.filtersets import officers
 from engagement.models import InteractionKind, ParticipationLevel
 from insights import forms, selectors, services
 from insights.filtersets import InsightFilterSet
@@ -156,7 +157,7 @@ class LogInteractionView(RoleRequiredMixin, View):
             "people": people,
             "chosen_people": chosen_people,
             "theme_groups": selectors.theme_groups(),
-            "officers": list(forms.officers()),
+            "officers": list(officers()),
             "interaction_kinds": InteractionKind.choices,
             "participation_levels": ParticipationLevel.choices,
             "insight_kinds": InsightKind.choices,

@@ -1,6 +1,6 @@
 """API for organisations, people and imports (SPEC §3)."""
 
-from typing import Any
+from typing import Any, TypeVar
 
 from django.contrib.auth import authenticate
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -24,22 +24,25 @@ from contacts.privacy.api import PersonPrivacyActions
 from core import limits, roles
 from core.permissions import RoleAccess
 from core.proxies import client_address
+from core.types import AnyUser
 
 STAFF_READ_CONTACTS = (roles.OFFICER, roles.ORGANISER)
 
+_Record = TypeVar("_Record", Organisation, Person)
 
-class MergeAction:
+
+class MergeAction(viewsets.GenericViewSet[_Record]):
     """The `merge` action of the organisations and people APIs: one implementation, so both
     answer the same way (the survivor, read again as the list reads it)."""
 
-    def merge_records(self, *, survivor: Any, duplicate_id: int, user: Any) -> Any:
+    def merge_records(self, *, survivor: _Record, duplicate_id: int, user: AnyUser) -> _Record:
         raise NotImplementedError
 
     @extend_schema(request=contact_serializers.MergeSerializer)
     @action(detail=True, methods=["post"])
     def merge(self, request: Request, pk: str | None = None) -> Response:
         """Merge the record `duplicate` into this one; every linked record moves here."""
-        survivor = self.get_object()  # type: ignore[attr-defined]
+        survivor = self.get_object()
         body = contact_serializers.MergeSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         try:
@@ -50,11 +53,11 @@ class MergeAction:
             )
         except DjangoValidationError as exc:
             raise _as_drf(exc) from exc
-        merged = self.get_queryset().get(pk=merged.pk)  # type: ignore[attr-defined]
-        return Response(self.get_serializer(merged).data)  # type: ignore[attr-defined]
+        merged = self.get_queryset().get(pk=merged.pk)
+        return Response(self.get_serializer(merged).data)
 
 
-class OrganisationViewSet(MergeAction, viewsets.ModelViewSet):  # type: ignore[type-arg]
+class OrganisationViewSet(MergeAction[Organisation], viewsets.ModelViewSet[Organisation]):
     """Organisations: officers create and update, organisers read (to match sign-ups)."""
 
     serializer_class = contact_serializers.OrganisationSerializer
@@ -66,12 +69,14 @@ class OrganisationViewSet(MergeAction, viewsets.ModelViewSet):  # type: ignore[t
     def get_queryset(self) -> QuerySet[Organisation]:
         return selectors.organisation_list()
 
-    def merge_records(self, *, survivor: Any, duplicate_id: int, user: Any) -> Any:
+    def merge_records(
+        self, *, survivor: Organisation, duplicate_id: int, user: AnyUser
+    ) -> Organisation:
         duplicate = get_object_or_404(Organisation, pk=duplicate_id)
         return services.organisation_merge(survivor=survivor, duplicate=duplicate, user=user)
 
 
-class PersonViewSet(MergeAction, PersonPrivacyActions, viewsets.ModelViewSet):  # type: ignore[type-arg]
+class PersonViewSet(MergeAction[Person], PersonPrivacyActions, viewsets.ModelViewSet[Person]):
     """People: personal data, so never for the growth group."""
 
     serializer_class = contact_serializers.PersonSerializer
@@ -83,7 +88,7 @@ class PersonViewSet(MergeAction, PersonPrivacyActions, viewsets.ModelViewSet):  
     def get_queryset(self) -> QuerySet[Person]:
         return selectors.person_list()
 
-    def merge_records(self, *, survivor: Any, duplicate_id: int, user: Any) -> Any:
+    def merge_records(self, *, survivor: Person, duplicate_id: int, user: AnyUser) -> Person:
         duplicate = get_object_or_404(Person, pk=duplicate_id)
         return services.person_merge(survivor=survivor, duplicate=duplicate, user=user)
 
@@ -92,7 +97,7 @@ class ImportJobViewSet(
     mixins.CreateModelMixin,
     mixins.RetrieveModelMixin,
     mixins.ListModelMixin,
-    viewsets.GenericViewSet,  # type: ignore[type-arg]
+    viewsets.GenericViewSet[ImportJob],
 ):
     """CSV imports of organisations or people, run as background jobs."""
 

@@ -17,11 +17,14 @@ from django.utils import timezone
 from contacts.imports import importers, parsing
 from contacts.models import ImportFormat, ImportJob, ImportKind
 from core.models import JobStatus
+from core.types import AnyUser, User
 
 logger = logging.getLogger(__name__)
 
 
-def import_request(*, upload: Any, kind: str, format: str, dry_run: bool, user: Any) -> ImportJob:
+def import_request(
+    *, upload: Any, kind: str, format: str, dry_run: bool, user: AnyUser
+) -> ImportJob:
     """Check an uploaded CSV file's shape and queue its import. Problems with the file as a
     whole raise ValidationError (a 400 or a form error); problems with rows are the job's."""
     if kind not in ImportKind.values:
@@ -53,7 +56,7 @@ def import_request(*, upload: Any, kind: str, format: str, dry_run: bool, user: 
     )
 
 
-def import_repeat(*, job: ImportJob, user: Any) -> ImportJob:
+def import_repeat(*, job: ImportJob, user: AnyUser) -> ImportJob:
     """Import for real a file already checked by a dry run (its stored text, same options)."""
     if not job.dry_run or job.status != JobStatus.DONE:
         raise ValidationError("Only a finished dry run can be imported from its file")
@@ -76,7 +79,7 @@ def _too_big(size: int, limit: int) -> str:
 
 @transaction.atomic
 def _queue(
-    *, text: str, kind: str, format: str, dry_run: bool, user: Any, file_name: str
+    *, text: str, kind: str, format: str, dry_run: bool, user: AnyUser, file_name: str
 ) -> ImportJob:
     from contacts import tasks
 
@@ -86,7 +89,7 @@ def _queue(
         dry_run=dry_run,
         file_name=file_name,
         content=text,
-        created_by=user if getattr(user, "is_authenticated", False) else None,
+        created_by=user if isinstance(user, User) and user.is_authenticated else None,
     )
     transaction.on_commit(lambda: _start(job.pk, tasks.run_import))
     return job

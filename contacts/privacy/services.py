@@ -35,6 +35,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from contacts.models import Person
+from core.types import AnyUser, User
 
 ERASED = "[erased]"
 ERASED_FIRST_NAME = "Erased"
@@ -83,7 +84,7 @@ def iso(value: datetime.datetime | datetime.date | None) -> str | None:
 
 
 def _actor_name(entry: LogEntry) -> str:
-    actor = entry.actor
+    actor: User | None = entry.actor
     if actor is None:
         return "PlaceVoice (automatic)" if not entry.actor_email else entry.actor_email
     return actor.get_full_name() or actor.get_username()
@@ -91,7 +92,7 @@ def _actor_name(entry: LogEntry) -> str:
 
 def audit_entries(instance: models.Model) -> QuerySet[LogEntry]:
     """The audit-log entries about one record, oldest first."""
-    return (
+    entries: QuerySet[LogEntry] = (
         LogEntry.objects.filter(
             content_type=ContentType.objects.get_for_model(type(instance)),
             object_pk=str(instance.pk),
@@ -99,6 +100,7 @@ def audit_entries(instance: models.Model) -> QuerySet[LogEntry]:
         .select_related("actor")
         .order_by("timestamp", "pk")
     )
+    return entries
 
 
 def _describe_entry(entry: LogEntry) -> dict[str, Any]:
@@ -149,7 +151,7 @@ def person_record(person: Person) -> dict[str, Any]:
     }
 
 
-def person_export(person: Person, *, user: Any) -> dict[str, Any]:
+def person_export(person: Person, *, user: AnyUser) -> dict[str, Any]:
     """Everything PlaceVoice holds on `person` (a subject-access request), as plain JSON types,
     as far as `user` may see it: an admin's export is complete; an officer's leaves out the
     confidential records they cannot see, and says how many (SPEC §1).
@@ -197,7 +199,7 @@ def person_export(person: Person, *, user: Any) -> dict[str, Any]:
     return export
 
 
-def person_export_logged(*, person: Person, user: Any) -> dict[str, Any]:
+def person_export_logged(*, person: Person, user: AnyUser) -> dict[str, Any]:
     """The export, with an "access" entry in the audit trail saying who took it."""
     export = person_export(person, user=user)
     LogEntry.objects.log_create(
@@ -248,7 +250,7 @@ def _as_logged(value: Any) -> str:
 
 
 @transaction.atomic
-def person_erase(*, person: Person, user: Any = None, reason: str = "request") -> Person:
+def person_erase(*, person: Person, user: AnyUser | None = None, reason: str = "request") -> Person:
     """Anonymise `person` in one transaction (UK GDPR erasure, SPEC §4).
 
     Names become "Erased person"; email, phone, job title and consent source are cleared;

@@ -9,7 +9,8 @@ from celery import shared_task
 from contacts.privacy import retention
 
 
-@shared_task(name="contacts.apply_retention", ignore_result=True)
+# Celery ships no type stubs, so its task decorator is untyped.
+@shared_task(name="contacts.apply_retention", ignore_result=True)  # type: ignore[untyped-decorator]
 def apply_retention() -> int:
     """Anonymise the people the retention rule selects. Safe to run twice or to overlap: each
     person is re-checked under a row lock, and erasing someone erased changes nothing."""

@@ -2,7 +2,7 @@
 moves to the record kept, under the confidentiality rule of SPEC §1."""
 
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -15,6 +15,9 @@ from contacts.services.organisations import (
     is_unrestricted,
 )
 from contacts.services.people import PERSON_FIELDS
+from core.types import AnyUser
+
+_M = TypeVar("_M", bound=Model)
 
 MERGE_NEEDS_ADMIN = (
     "This merge would move confidential records you cannot see, so an administrator must do it"
@@ -105,7 +108,7 @@ def _fill_blanks(survivor: Model, duplicate: Model, fields: set[str]) -> list[st
     return filled
 
 
-def _merge_check(*, duplicate: Model, user: Any) -> None:
+def _merge_check(*, duplicate: Model, user: AnyUser) -> None:
     """SPEC §1: a merge may not move confidential records the user cannot see (under the
     rules as they are before the merge) into a record where they might; an admin must."""
     if is_unrestricted(user):
@@ -114,7 +117,7 @@ def _merge_check(*, duplicate: Model, user: Any) -> None:
         raise PermissionDenied(MERGE_NEEDS_ADMIN)
 
 
-def _lock(model: type[Model], pks: list[int]) -> dict[int, Any]:
+def _lock(model: type[_M], pks: list[int]) -> dict[int, _M]:
     """Lock the rows in primary-key order, so two merges of overlapping records wait for each
     other instead of deadlocking, and nothing changes them while the merge runs."""
     return {
@@ -132,7 +135,7 @@ def _distinct_duplicates(survivor: Model, duplicates: Sequence[Model], noun: str
 
 @transaction.atomic
 def organisation_merge(
-    *, survivor: Organisation, duplicate: Organisation, user: Any
+    *, survivor: Organisation, duplicate: Organisation, user: AnyUser
 ) -> Organisation:
     """Merge `duplicate` into `survivor` (see organisations_merge)."""
     return organisations_merge(survivor=survivor, duplicates=[duplicate], user=user)
@@ -140,7 +143,7 @@ def organisation_merge(
 
 @transaction.atomic
 def organisations_merge(
-    *, survivor: Organisation, duplicates: Sequence[Organisation], user: Any
+    *, survivor: Organisation, duplicates: Sequence[Organisation], user: AnyUser
 ) -> Organisation:
     """Merge each of `duplicates` into `survivor`, in one transaction with every row locked
     first: every linked record moves, blanks on the survivor are filled from the duplicates
@@ -160,7 +163,7 @@ def organisations_merge(
 
 
 def _organisation_merge_locked(
-    *, survivor: Organisation, duplicate: Organisation, user: Any
+    *, survivor: Organisation, duplicate: Organisation, user: AnyUser
 ) -> Organisation:
     _merge_check(duplicate=duplicate, user=user)
     merged_account = {
@@ -185,13 +188,13 @@ def _organisation_merge_locked(
 
 
 @transaction.atomic
-def person_merge(*, survivor: Person, duplicate: Person, user: Any) -> Person:
+def person_merge(*, survivor: Person, duplicate: Person, user: AnyUser) -> Person:
     """Merge `duplicate` into `survivor` (see people_merge)."""
     return people_merge(survivor=survivor, duplicates=[duplicate], user=user)
 
 
 @transaction.atomic
-def people_merge(*, survivor: Person, duplicates: Sequence[Person], user: Any) -> Person:
+def people_merge(*, survivor: Person, duplicates: Sequence[Person], user: AnyUser) -> Person:
     """Merge each of `duplicates` into `survivor`, with every row locked first (see
     organisations_merge). Marketing consent is kept only if the survivor had it;
     do-not-contact wins if any says so. The registered merge steps resolve what would clash
@@ -211,7 +214,7 @@ def people_merge(*, survivor: Person, duplicates: Sequence[Person], user: Any) -
     return merged
 
 
-def _person_merge_locked(*, survivor: Person, duplicate: Person, user: Any) -> Person:
+def _person_merge_locked(*, survivor: Person, duplicate: Person, user: AnyUser) -> Person:
     _merge_check(duplicate=duplicate, user=user)
     for step in _person_merge_steps.values():
         step(survivor, duplicate)

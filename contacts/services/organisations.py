@@ -12,6 +12,7 @@ from django.utils import timezone
 from contacts.models import Organisation, Tag
 from contacts.services import checks
 from core import roles
+from core.types import AnyUser
 
 ORGANISATION_FIELDS = {
     "name",
@@ -40,7 +41,7 @@ ACCOUNT_FIELDS_ADMIN_ONLY = (
 )
 
 
-def is_unrestricted(user: Any) -> bool:
+def is_unrestricted(user: AnyUser | None) -> bool:
     """Admins, and PlaceVoice itself (`user=None`: a job or command acting for nobody), are
     not held to the officer's limits."""
     return user is None or roles.is_admin(user)
@@ -65,7 +66,7 @@ def account_fields_changed(*, organisation: Organisation | None, data: dict[str,
 
 
 def account_fields_check(
-    *, user: Any, organisation: Organisation | None, data: dict[str, Any]
+    *, user: AnyUser | None, organisation: Organisation | None, data: dict[str, Any]
 ) -> None:
     """Refuse (PermissionDenied: a 403) a change to the account fields by anyone but an admin.
     Every path that writes an organisation asks this: the service, the admin, imports."""
@@ -84,7 +85,7 @@ def _set_tags(organisation: Organisation, tags: list[str]) -> None:
 
 @transaction.atomic
 def organisation_create(
-    *, data: dict[str, Any], tags: list[str] | None = None, user: Any
+    *, data: dict[str, Any], tags: list[str] | None = None, user: AnyUser | None
 ) -> Organisation:
     """Add an organisation for `user` (None: PlaceVoice itself). Setting its account fields
     is for admins (`account_fields_check`)."""
@@ -104,7 +105,7 @@ def organisation_update(
     organisation: Organisation,
     data: dict[str, Any],
     tags: list[str] | None = None,
-    user: Any,
+    user: AnyUser | None,
 ) -> Organisation:
     """Edit an organisation for `user` (None: PlaceVoice itself). Changing its account
     fields is for admins (`account_fields_check`); the stored row is compared, not the
@@ -126,7 +127,7 @@ def organisation_bulk_write(
     updates: Sequence[Organisation],
     fields: Sequence[str],
     tags: Sequence[tuple[Organisation, list[str]]] = (),
-    user: Any,
+    user: AnyUser | None,
     batch_size: int,
     report: Callable[[int], None] = lambda written: None,
 ) -> None:

@@ -1,6 +1,8 @@
 """What the organisation and people pages share (SPEC §3 web pages): who may read and
 write them, and lists paged without walking a 100,000-row table."""
 
+from __future__ import annotations
+
 from typing import Any
 
 from django import forms as django_forms
@@ -22,21 +24,25 @@ COUNT_CAP = 10_000
 MAX_PAGE_SIZE = 200
 
 
-class CappedPaginator(Paginator):
+class CappedPaginator(Paginator[Any]):
     """Counts at most COUNT_CAP rows, so neither the count nor a deep OFFSET ever walks a
     100,000-row table (SPEC §4): beyond the cap the page says "more than 10,000" and asks
     for a search or filter, and only the first 10,000 rows are reachable by page number."""
 
     capped = False
 
+    def __init__(self, object_list: QuerySet[Any], per_page: int) -> None:
+        super().__init__(object_list, per_page)
+        self.queryset = object_list
+
     @cached_property
     def count(self) -> int:
-        counted = self.object_list.order_by()[: COUNT_CAP + 1].count()  # type: ignore[attr-defined]
+        counted = self.queryset.order_by()[: COUNT_CAP + 1].count()
         self.capped = counted > COUNT_CAP
         return min(counted, COUNT_CAP)
 
 
-def page_of(request: HttpRequest, queryset: QuerySet[Any]) -> Page:  # type: ignore[type-arg]
+def page_of(request: HttpRequest, queryset: QuerySet[Any]) -> Page[Any]:
     """A page of `queryset` from ?page= and ?page_size= (1–200); bad values never fail."""
     try:
         size = min(max(int(request.GET.get("page_size", PAGE_SIZE)), 1), MAX_PAGE_SIZE)

@@ -45,7 +45,7 @@ def _organisation_filters(request: HttpRequest) -> OrganisationFilterSet:
     manager = fields["account_manager"]
     manager.queryset = contact_forms.staff_who_manage_accounts()
     manager.empty_label = "Anyone"
-    manager.label_from_instance = lambda user: user.get_full_name() or user.get_username()  # type: ignore[method-assign]
+    manager.label_from_instance = lambda user: user.get_full_name() or user.get_username()
     authorities = selectors.local_authorities()
     fields["local_authority"].widget = django_forms.Select(
         choices=[("", "Any local authority"), *[(name, name) for name in authorities]]

@@ -44,7 +44,8 @@ class AutoSchema(openapi.AutoSchema):
         for code in self.error_codes():
             # A view's own description of a code (a 409 "full") wins over the generic one.
             if code not in responses:
-                responses[code] = self._get_response_for_code(ERRORS[code], code)
+                # drf-spectacular leaves this private hook unannotated.
+                responses[code] = self._get_response_for_code(ERRORS[code], code)  # type: ignore[no-untyped-call]
         return responses
 
     def error_codes(self) -> list[str]:

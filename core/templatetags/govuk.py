@@ -4,6 +4,8 @@ Used by templates/includes/field.html, error_summary.html and pagination.html, s
 app's forms get labels, hints, error messages and an error summary linking to each field.
 """
 
+from __future__ import annotations
+
 from typing import Any
 
 from django import forms, template
@@ -103,6 +105,6 @@ def govuk_errors(*forms_or_formsets: Any) -> list[dict[str, str]]:
 
 
 @register.filter
-def elided_pages(page: Page) -> list[int | str]:
+def elided_pages(page: Page[Any]) -> list[int | str]:
     """Page numbers around the current one with '…' gaps: 1 … 4 5 6 … 20."""
     return list(page.paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1))

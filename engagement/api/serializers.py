@@ -1,16 +1,18 @@
 """API shapes for interactions, follow-up actions, events and registrations (SPEC §3). Writes
 go through engagement.services (and insights.services for a whole 1-2-1)."""
 
-from typing import Any
+from typing import Any, cast
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import QuerySet
 from rest_framework import serializers
 
 from contacts.api.serializers import _as_drf
 from contacts.models import Organisation, Person
 from core import limits
 from core.api.schema import NullOnRead
+from core.types import User
 from engagement import selectors
 from engagement.filtersets import officers
 from engagement.models import Action, Event, Interaction, Registration
@@ -18,8 +20,8 @@ from engagement.services import events as event_services
 from engagement.services import interactions as services
 
 
-class OfficerField(serializers.PrimaryKeyRelatedField):  # type: ignore[type-arg]
-    def get_queryset(self) -> Any:
+class OfficerField(serializers.PrimaryKeyRelatedField[User]):
+    def get_queryset(self) -> QuerySet[User]:
         return officers()
 
 
@@ -56,9 +58,10 @@ class ActionSerializer(serializers.ModelSerializer[Action]):
         request = self.context.get("request")
         if request is not None:
             # An action may only be linked to an interaction its author may see.
-            fields["interaction"].queryset = selectors.interactions_visible_to(  # type: ignore[attr-defined]
-                request.user
+            interaction = cast(
+                serializers.RelatedField[Interaction, Any, Any], fields["interaction"]
             )
+            interaction.queryset = selectors.interactions_visible_to(request.user)
         return fields
 
     def create(self, validated_data: dict[str, Any]) -> Action:

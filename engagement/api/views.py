@@ -38,7 +38,7 @@ class InteractionViewSet(
     mixins.RetrieveModelMixin,
     mixins.UpdateModelMixin,
     mixins.DestroyModelMixin,
-    viewsets.GenericViewSet,  # type: ignore[type-arg]
+    viewsets.GenericViewSet[Interaction],
 ):
     """Interactions: read, change and delete. Recording one is capture, which insights adds
     with its subclass at the same route (insights.api.views), where the nested insights and
@@ -55,7 +55,7 @@ class InteractionViewSet(
         return selectors.interaction_detail(user=self.request.user)
 
 
-class ActionViewSet(viewsets.ModelViewSet):  # type: ignore[type-arg]
+class ActionViewSet(viewsets.ModelViewSet[Action]):
     """Follow-up actions: officers only; those of a confidential interaction only for those
     who may see it, plus the action's assignee and author."""
 
@@ -75,7 +75,7 @@ RATE_LIMITED = {
 }
 
 
-class EventViewSet(viewsets.ModelViewSet):  # type: ignore[type-arg]
+class EventViewSet(viewsets.ModelViewSet[Event]):
     """Events: organisers create, edit, publish and cancel; officers read."""
 
     serializer_class = serializers.EventSerializer
@@ -118,7 +118,7 @@ class RegistrationAccess(RoleAccess):
     """Registrations are personal data: organisers (and officers, reading) only."""
 
 
-class EventRegistrationList(ListAPIView):  # type: ignore[type-arg]
+class EventRegistrationList(ListAPIView[Registration]):
     """`GET /api/v1/events/{id}/registrations/`: page-numbered, with status, waitlist position
     and attendance; filter by `status`, `attended`, `q`."""
 

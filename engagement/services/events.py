@@ -328,7 +328,10 @@ def _by_email(queryset: QuerySet[_M], email: str) -> QuerySet[_M]:
     """Rows whose email equals `email` ignoring case, as LOWER(email) = lower(value) so the
     expression indexes behind the case-insensitive unique constraints are used (`iexact`
     compiles to UPPER(…) on PostgreSQL and would scan every person)."""
-    return queryset.alias(email_lower=Lower("email")).filter(email_lower=email.lower())
+    matches: QuerySet[_M] = queryset.alias(email_lower=Lower("email")).filter(
+        email_lower=email.lower()
+    )
+    return matches
 
 
 def _match_person(*, sign_up: SignUp, organisation: Organisation, source: str) -> Person:

@@ -24,6 +24,7 @@ from django.views import View
 from core import limits, roles
 from core.forms import add_service_errors
 from core.permissions import RoleRequiredMixin
+from core.types import AnyUser
 from engagement import selectors
 from engagement.filtersets import InteractionFilterSet
 from engagement.forms import InteractionEditForm
@@ -40,7 +41,7 @@ class DetailSection:
     fixed number of queries."""
 
     template: str
-    prefetch: Callable[[Any], list[Prefetch]]
+    prefetch: Callable[[AnyUser], list[Prefetch[str]]]
 
 
 _detail_sections: dict[str, DetailSection] = {}

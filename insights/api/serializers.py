@@ -1,7 +1,7 @@
 """API shapes for themes, insights and whole interactions with their insights and actions
 (SPEC §3: relations as ids, themes as slugs). Writes go through insights.services."""
 
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
@@ -18,7 +18,9 @@ from insights.models import Insight, Theme
 
 class ThemeSerializer(serializers.ModelSerializer[Theme]):
     slug = serializers.SlugField(max_length=64, required=False)
-    parent = serializers.SlugRelatedField(  # type: ignore[assignment]
+    # The field is named as the model's, and so hides Field.parent (the serializer holding
+    # a field) in the stubs.
+    parent = serializers.SlugRelatedField[Theme](  # type: ignore[assignment]
         slug_field="slug",
         queryset=Theme.objects.filter(parent__isnull=True),
         required=False,
@@ -42,7 +44,7 @@ class ThemeSerializer(serializers.ModelSerializer[Theme]):
             raise _as_drf(exc) from exc
 
 
-class ThemeSlugsField(serializers.SlugRelatedField):  # type: ignore[type-arg]
+class ThemeSlugsField(serializers.SlugRelatedField[Theme]):
     """Themes as slugs; unknown slugs are refused with the field named (SPEC §3)."""
 
     def __init__(self, **kwargs: Any) -> None:
@@ -90,9 +92,10 @@ class InsightSerializer(serializers.ModelSerializer[Insight]):
         request = self.context.get("request")
         if request is not None and "interaction" in fields:
             # An insight may only be added to an interaction its author may see.
-            fields["interaction"].queryset = engagement_selectors.interactions_visible_to(  # type: ignore[attr-defined]
-                request.user
+            interaction = cast(
+                serializers.RelatedField[Interaction, Any, Any], fields["interaction"]
             )
+            interaction.queryset = engagement_selectors.interactions_visible_to(request.user)
         return fields
 
     def create(self, validated_data: dict[str, Any]) -> Insight:

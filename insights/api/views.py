@@ -18,7 +18,7 @@ from insights.filtersets import InsightFilterSet, ThemeFilterSet
 from insights.models import Insight, Theme
 
 
-class ThemeViewSet(viewsets.ModelViewSet):  # type: ignore[type-arg]
+class ThemeViewSet(viewsets.ModelViewSet[Theme]):
     """The theme taxonomy, addressed by slug: every staff role reads it (the growth group
     included); only admins change it."""
 
@@ -38,7 +38,7 @@ class ThemeViewSet(viewsets.ModelViewSet):  # type: ignore[type-arg]
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class InsightViewSet(viewsets.ModelViewSet):  # type: ignore[type-arg]
+class InsightViewSet(viewsets.ModelViewSet[Insight]):
     """Insights: officers only; confidential ones only for those SPEC §1 allows."""
 
     serializer_class = serializers.InsightSerializer
