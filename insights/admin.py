@@ -94,6 +94,13 @@ class InsightAdminForm(forms.ModelForm[Insight]):
             recorded_on=cleaned.get("recorded_on"),
             organisation=cleaned.get("organisation"),
         )
+        # The interaction is read-only once the insight exists: check against the stored one.
+        interaction = self.instance.interaction if self.instance.pk else cleaned.get("interaction")
+        problem = services.insight_organisation_problem(
+            organisation=cleaned.get("organisation"), interaction=interaction
+        )
+        if problem:
+            errors.setdefault("organisation", []).append(problem)
         add_service_errors(self, errors, once=True)
         return cleaned
 

@@ -91,6 +91,15 @@ def insight_errors(
     return errors
 
 
+def insight_organisation_problem(
+    *, organisation: Organisation | None, interaction: Interaction | None
+) -> str:
+    """Why `organisation` cannot hold an insight of `interaction` ("" when it can)."""
+    if interaction is None or organisation is None:
+        return ""
+    return _organisation_for(organisation, list(interaction.organisations.all()))[1]
+
+
 def _is_confidential(attribution: str, interaction: Interaction | None) -> bool:
     return attribution == Attribution.CONFIDENTIAL or bool(
         interaction is not None and interaction.confidential

@@ -6,6 +6,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from tests.factories import OrganisationFactory
 from tests.factories_capture import (
     InsightFactory,
     InteractionFactory,
@@ -73,3 +74,21 @@ def test_the_insight_admin_refuses_what_the_service_refuses(client_for, admin_us
     assert "The date must be today or in the past" in response.content.decode()
     insight.refresh_from_db()
     assert insight.recorded_on != tomorrow
+
+
+def test_moving_an_insight_to_an_organisation_outside_its_1_2_1_is_a_form_error(
+    client_for, admin_user
+):
+    interaction = InteractionFactory()
+    insight = InsightFactory(interaction=interaction, organisation=interaction.organisations.get())
+    stranger = OrganisationFactory()
+    response = client_for(admin_user).post(
+        f"/admin/insights/insight/{insight.pk}/change/",
+        _insight_form(insight, organisation=str(stranger.pk)),
+    )
+    assert response.status_code == 200
+    assert "The organisation must be one of the interaction&#x27;s organisations" in (
+        response.content.decode()
+    )
+    insight.refresh_from_db()
+    assert insight.organisation_id == interaction.organisations.get().pk
