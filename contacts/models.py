@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 
 from contacts import sic, validators
+from core import limits
 from core.models import JobStatus
 
 
@@ -217,7 +218,7 @@ class Person(models.Model):
     )
     marketing_consent = models.BooleanField(default=False)
     consent_recorded_at = models.DateTimeField(
-        null=True, blank=True, validators=[validators.validate_reasonable_datetime]
+        null=True, blank=True, validators=[limits.validate_date_in_range]
     )
     consent_source = models.CharField(max_length=200, blank=True, default="")
     do_not_contact = models.BooleanField(default=False)

@@ -1,6 +1,5 @@
 """Validation and normalisation of UK identifiers used on organisations, and of dates."""
 
-import datetime
 import re
 
 from django.core.exceptions import ValidationError
@@ -65,27 +64,3 @@ def validate_sic_codes(value: object) -> None:
         raise ValidationError("Each SIC code may appear only once", code="duplicate_sic")
     if len(value) > 4:
         raise ValidationError("An organisation has at most four SIC codes", code="too_many_sic")
-
-
-# SPEC §4: dates lie between 1900 and 2100. Anything outside is a typing slip (a year 0105)
-# that would be stored, exported and reported as if true.
-EARLIEST_YEAR = 1900
-LATEST_YEAR = 2100
-
-
-def validate_reasonable_date(value: datetime.date | None) -> None:
-    if value is not None and not EARLIEST_YEAR <= value.year <= LATEST_YEAR:
-        raise ValidationError(
-            "Enter a date between %(earliest)s and %(latest)s",
-            params={"earliest": EARLIEST_YEAR, "latest": LATEST_YEAR},
-            code="date_out_of_range",
-        )
-
-
-def validate_reasonable_datetime(value: datetime.datetime | None) -> None:
-    if value is not None and not EARLIEST_YEAR <= value.year <= LATEST_YEAR:
-        raise ValidationError(
-            "Enter a date and time between %(earliest)s and %(latest)s",
-            params={"earliest": EARLIEST_YEAR, "latest": LATEST_YEAR},
-            code="date_out_of_range",
-        )

@@ -172,13 +172,6 @@ class PersonSerializer(serializers.ModelSerializer[Person]):
         ]
         read_only_fields = ["created", "updated"]
 
-    def validate_consent_recorded_at(self, value: Any) -> Any:
-        # SPEC §4: dates lie between 1900 and 2100; older times also render with a local
-        # mean time offset that is no valid RFC 3339 date-time.
-        if value is not None and not 1900 <= value.year <= 2100:
-            raise serializers.ValidationError("Enter a date between 1900 and 2100.")
-        return value
-
     def create(self, validated_data: dict[str, Any]) -> Person:
         try:
             return services.person_create(data=validated_data)
